@@ -1,0 +1,559 @@
+/*-------------------------------------------------------------------------
+ *
+ * bootstrap.c
+ *		members.create_organization and members.create_user, and the Coder
+ *		JSON shapes of organizations and users.
+ *
+ * Each function resolves the actor, validates its arguments with Coder's
+ * rules (22023 on bad input), authorizes, then writes as the extension owner
+ * through prepared SPI plans.  Duplicates raise 23505, found by a lookup
+ * first for a clear message and guaranteed by the unique indexes under
+ * concurrency.
+ *
+ * IDENTIFICATION
+ *		src/bootstrap.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "actor.h"
+#include "bootstrap.h"
+#include "ids.h"
+#include "jsonout.h"
+#include "names.h"
+#include "util.h"
+
+PG_FUNCTION_INFO_V1(members_create_organization);
+PG_FUNCTION_INFO_V1(members_create_user);
+
+/*---- prepared plans ----*/
+static SPIPlanPtr plan_org_name_taken = NULL;
+static SPIPlanPtr plan_default_taken = NULL;
+static SPIPlanPtr plan_insert_org = NULL;
+static SPIPlanPtr plan_insert_creator = NULL;
+static SPIPlanPtr plan_user_taken = NULL;
+static SPIPlanPtr plan_insert_user = NULL;
+static SPIPlanPtr plan_user_by_id = NULL;
+static SPIPlanPtr plan_site_roles = NULL;
+
+/* Site role names a user may hold, with display names (Coder's built-ins). */
+static const struct
+{
+	const char *name;
+	const char *display_name;
+}			site_roles[] =
+{
+	{"owner", "Owner"},
+	{"member", "Member"},
+	{"auditor", "Auditor"},
+	{"template-admin", "Template Admin"},
+	{"user-admin", "User Admin"},
+};
+
+/* Display name of a site built-in, or NULL if name is not one. */
+static const char *
+site_role_display_name(const char *name)
+{
+	for (int i = 0; i < lengthof(site_roles); i++)
+		if (strcmp(site_roles[i].name, name) == 0)
+			return site_roles[i].display_name;
+	return NULL;
+}
+
+/* Text argument or a default when SQL NULL. */
+static char *
+text_arg_or(FunctionCallInfo fcinfo, int n, const char *dflt)
+{
+	if (PG_ARGISNULL(n))
+		return pstrdup(dflt);
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* Raise 22004 when argument n is NULL. */
+static void
+require_arg(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
+/*
+ * Coder's DisplayNameValid: at most 64 characters, no leading or trailing
+ * white space.
+ */
+static void
+check_display_name(const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (pg_mbstrlen(s) > 64)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid display name \"%s\"", s),
+				 errdetail("The display name must be <= 64 characters.")));
+	if (len > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[len - 1])))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid display name \"%s\"", s),
+				 errdetail("The display name must not start or end with white space.")));
+}
+
+/*
+ * Site roles stored for a user actor; the system holds every right.  Used to
+ * decide who may bootstrap: in Coder's model only site permissions can
+ * grant create on organization and user (neither has an organization), and
+ * among site roles only owner holds organization:create and only owner and
+ * user-admin hold user:create and assign_role:assign.
+ */
+static bool
+actor_has_site_role(const MembersActor *actor, const char *role)
+{
+	Oid			argtypes[2] = {UUIDOID, TEXTOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+
+	if (actor->is_system)
+		return true;
+	plan = members_plan(&plan_site_roles,
+						"SELECT 1 FROM members.users u "
+						"WHERE u.id OPERATOR(pg_catalog.=) $1 "
+						"AND $2 OPERATOR(pg_catalog.=) ANY (u.rbac_roles)",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&actor->user_id);
+	values[1] = CStringGetTextDatum(role);
+	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the actor's site roles");
+	return SPI_processed > 0;
+}
+
+/* Raise 42501 for a refused bootstrap action. */
+static void
+forbid(const char *action, const char *resource)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("forbidden"),
+			 errdetail("The acting user may not %s %s.", action, resource)));
+}
+
+/* See bootstrap.h. */
+void
+members_organization_json(StringInfo buf, HeapTuple row, TupleDesc desc)
+{
+	bool		first;
+	pg_uuid_t	id = members_col_uuid(row, desc, "id");
+
+	mj_open(buf, '{', &first);
+	mj_kv_uuid(buf, &first, "id", &id);
+	mj_kv_string(buf, &first, "name", members_col_text(row, desc, "name"));
+	mj_kv_string(buf, &first, "display_name", members_col_text(row, desc, "display_name"));
+	mj_kv_string(buf, &first, "description", members_col_text(row, desc, "description"));
+	mj_kv_string(buf, &first, "icon", members_col_text(row, desc, "icon"));
+	mj_kv_bool(buf, &first, "is_default", members_col_bool(row, desc, "is_default"));
+	mj_kv_bool(buf, &first, "workspace_sharing_disabled",
+			   members_col_bool(row, desc, "workspace_sharing_disabled"));
+	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	mj_close(buf, '}');
+}
+
+/* See bootstrap.h. */
+void
+members_slim_roles_json(StringInfo buf, char **names, int n, const pg_uuid_t *org_id)
+{
+	bool		first;
+
+	mj_open(buf, '[', &first);
+	for (int i = 0; i < n; i++)
+	{
+		bool		ofirst;
+		const char *display = org_id ? NULL : site_role_display_name(names[i]);
+
+		mj_elem(buf, &first);
+		mj_open(buf, '{', &ofirst);
+		mj_kv_string(buf, &ofirst, "name", names[i]);
+		mj_kv_string(buf, &ofirst, "display_name", display ? display : "");
+		if (org_id)
+			mj_kv_uuid(buf, &ofirst, "organization_id", org_id);
+		mj_close(buf, '}');
+	}
+	mj_close(buf, ']');
+}
+
+/* See bootstrap.h. */
+void
+members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
+{
+	Oid			argtypes[1] = {UUIDOID};
+	Datum		values[1];
+	SPIPlanPtr	plan;
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		first;
+	bool		isnull;
+	Datum		d;
+	char	   *s;
+	char	  **roles;
+	int			nroles;
+
+	plan = members_plan(&plan_user_by_id,
+						"SELECT u.id, u.username, u.email, u.name, u.avatar_url, u.status, "
+						"u.login_type, u.rbac_roles, u.created_at, u.updated_at, "
+						"ARRAY(SELECT m.organization_id FROM members.organization_members m "
+						"      WHERE m.user_id OPERATOR(pg_catalog.=) u.id "
+						"      ORDER BY m.organization_id) AS organization_ids "
+						"FROM members.users u WHERE u.id OPERATOR(pg_catalog.=) $1",
+						1, argtypes);
+	values[0] = UUIDPGetDatum(user_id);
+	if (SPI_execute_plan(plan, values, NULL, read_only, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read user");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("resource not found or you do not have access to this resource")));
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+
+	mj_open(buf, '{', &first);
+	mj_kv_uuid(buf, &first, "id", user_id);
+	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
+	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
+	/* name and avatar_url are omitempty in codersdk.MinimalUser */
+	s = members_col_text(row, desc, "name");
+	if (s[0] != '\0')
+		mj_kv_string(buf, &first, "name", s);
+	s = members_col_text(row, desc, "avatar_url");
+	if (s[0] != '\0')
+		mj_kv_string(buf, &first, "avatar_url", s);
+	mj_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
+	mj_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
+
+	d = members_col_datum(row, desc, "rbac_roles", &isnull);
+	roles = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &nroles);
+	mj_key(buf, &first, "roles");
+	members_slim_roles_json(buf, roles, nroles, NULL);
+
+	d = members_col_datum(row, desc, "organization_ids", &isnull);
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		bool		afirst;
+
+		deconstruct_array(DatumGetArrayTypeP(d), UUIDOID, UUID_LEN, false,
+						  TYPALIGN_CHAR, &elems, &nulls, &n);
+		mj_key(buf, &first, "organization_ids");
+		mj_open(buf, '[', &afirst);
+		for (int i = 0; i < n; i++)
+		{
+			mj_elem(buf, &afirst);
+			mj_uuid(buf, DatumGetUUIDP(elems[i]));
+		}
+		mj_close(buf, ']');
+	}
+	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	mj_close(buf, '}');
+}
+
+/*
+ * SQL: members.create_organization(name, display_name, description, icon,
+ * is_default) returns jsonb.
+ */
+Datum
+members_create_organization(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	char	   *name;
+	char	   *display_name;
+	char	   *description;
+	char	   *icon;
+	bool		is_default;
+	StringInfoData buf;
+	MembersUserSwitch sw;
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID};
+	Datum		values[5];
+	SPIPlanPtr	plan;
+
+	require_arg(fcinfo, 0, "name");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	display_name = text_arg_or(fcinfo, 1, "");
+	description = text_arg_or(fcinfo, 2, "");
+	icon = text_arg_or(fcinfo, 3, "");
+	is_default = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
+
+	members_current_actor(&actor);
+
+	members_check_name("organization name", name);
+	if (display_name[0] == '\0')
+		display_name = name;
+	check_display_name(display_name);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	if (!actor_has_site_role(&actor, "owner"))
+		forbid("create", "organizations");
+
+	{
+		Oid			t1[1] = {TEXTOID};
+
+		plan = members_plan(&plan_org_name_taken,
+							"SELECT 1 FROM members.organizations o "
+							"WHERE pg_catalog.lower(o.name) OPERATOR(pg_catalog.=) pg_catalog.lower($1) "
+							"AND NOT o.deleted",
+							1, t1);
+		values[0] = CStringGetTextDatum(name);
+		if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not check organization name");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("organization already exists with that name"),
+					 errdetail("An organization named \"%s\" exists (names are compared case-insensitively).", name)));
+	}
+	if (is_default)
+	{
+		plan = members_plan(&plan_default_taken,
+							"SELECT 1 FROM members.organizations o WHERE o.is_default",
+							0, NULL);
+		if (SPI_execute_plan(plan, NULL, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not check default organization");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("a default organization already exists"),
+					 errdetail("At most one organization can be the default.")));
+	}
+
+	plan = members_plan(&plan_insert_org,
+						"INSERT INTO members.organizations "
+						"(name, display_name, description, icon, is_default) "
+						"VALUES ($1, $2, $3, $4, $5) RETURNING *",
+						5, argtypes);
+	values[0] = CStringGetTextDatum(name);
+	values[1] = CStringGetTextDatum(display_name);
+	values[2] = CStringGetTextDatum(description);
+	values[3] = CStringGetTextDatum(icon);
+	values[4] = BoolGetDatum(is_default);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+		SPI_processed != 1)
+		elog(ERROR, "could not insert organization");
+	members_organization_json(&buf, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+
+	/* As in Coder, a user who creates an organization becomes a plain member. */
+	if (!actor.is_system)
+	{
+		Oid			t2[2] = {UUIDOID, UUIDOID};
+		Datum		v2[2];
+		pg_uuid_t	org_id = members_col_uuid(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, "id");
+
+		plan = members_plan(&plan_insert_creator,
+							"INSERT INTO members.organization_members "
+							"(organization_id, user_id, roles) VALUES ($1, $2, '{}')",
+							2, t2);
+		v2[0] = UUIDPGetDatum(&org_id);
+		v2[1] = UUIDPGetDatum(&actor.user_id);
+		if (SPI_execute_plan(plan, v2, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not add the creator as a member");
+	}
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * Minimal e-mail shape check: one "@" with text on both sides and no white
+ * space or control characters.
+ */
+static void
+check_email(const char *email)
+{
+	const char *at = strchr(email, '@');
+	bool		ok = at != NULL && at != email && at[1] != '\0' && strchr(at + 1, '@') == NULL;
+
+	for (const char *p = email; ok && *p; p++)
+		if ((unsigned char) *p <= ' ' || *p == 0x7f)
+			ok = false;
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid email \"%s\"", email),
+				 errdetail("The email must be an address of the form local@domain.")));
+}
+
+/*
+ * Coder's UserRealNameValid: at most 128 characters, no leading or trailing
+ * white space.
+ */
+static void
+check_real_name(const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (pg_mbstrlen(s) > 128)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid name \"%s\"", s),
+				 errdetail("The name must be <= 128 characters.")));
+	if (len > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[len - 1])))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid name \"%s\"", s),
+				 errdetail("The name must not start or end with white space.")));
+}
+
+/*
+ * SQL: members.create_user(username, email, name, avatar_url, site_roles,
+ * status) returns jsonb.
+ */
+Datum
+members_create_user(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	char	   *username;
+	char	   *email;
+	char	   *name;
+	char	   *avatar_url;
+	char	   *status;
+	char	  **roles = NULL;
+	int			nroles = 0;
+	Datum	   *role_datums;
+	int			nkept = 0;
+	ArrayType  *role_array;
+	StringInfoData buf;
+	MembersUserSwitch sw;
+	SPIPlanPtr	plan;
+	Datum		values[6];
+	pg_uuid_t	new_id;
+
+	require_arg(fcinfo, 0, "username");
+	require_arg(fcinfo, 1, "email");
+	username = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	email = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	name = text_arg_or(fcinfo, 2, "");
+	avatar_url = text_arg_or(fcinfo, 3, "");
+	status = text_arg_or(fcinfo, 5, "active");
+	if (!PG_ARGISNULL(4))
+		roles = members_text_array(PG_GETARG_ARRAYTYPE_P(4), "site_roles", &nroles);
+
+	members_current_actor(&actor);
+
+	members_check_name("username", username);
+	check_email(email);
+	check_real_name(name);
+	if (strcmp(status, "active") != 0 && strcmp(status, "dormant") != 0 &&
+		strcmp(status, "suspended") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid user status \"%s\"", status),
+				 errdetail("The status must be one of active, dormant or suspended.")));
+
+	/* lower-case, check and de-duplicate the site roles, keeping order */
+	role_datums = palloc(sizeof(Datum) * (nroles + 1));
+	for (int i = 0; i < nroles; i++)
+	{
+		char	   *r = members_lower(roles[i]);
+		bool		dup = false;
+
+		if (site_role_display_name(r) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a supported role", roles[i]),
+					 errdetail("Site roles are owner, member, auditor, template-admin and user-admin.")));
+		for (int j = 0; j < nkept; j++)
+			if (strcmp(TextDatumGetCString(role_datums[j]), r) == 0)
+				dup = true;
+		if (!dup)
+			role_datums[nkept++] = CStringGetTextDatum(r);
+	}
+	role_array = construct_array(role_datums, nkept, TEXTOID, -1, false, TYPALIGN_INT);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	/* create on user: owner or user-admin */
+	if (!actor_has_site_role(&actor, "owner") &&
+		!actor_has_site_role(&actor, "user-admin"))
+		forbid("create", "users");
+
+	/* assigning site roles other than the implied member: owner only */
+	for (int i = 0; i < nkept; i++)
+	{
+		char	   *r = TextDatumGetCString(role_datums[i]);
+
+		if (strcmp(r, "member") != 0 && !actor_has_site_role(&actor, "owner"))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("not authorized to assign role \"%s\"", r)));
+	}
+
+	{
+		Oid			t2[2] = {TEXTOID, TEXTOID};
+
+		plan = members_plan(&plan_user_taken,
+							"SELECT pg_catalog.lower(u.username) OPERATOR(pg_catalog.=) pg_catalog.lower($1) AS same_name "
+							"FROM members.users u "
+							"WHERE NOT u.deleted AND "
+							"(pg_catalog.lower(u.username) OPERATOR(pg_catalog.=) pg_catalog.lower($1) "
+							" OR pg_catalog.lower(u.email) OPERATOR(pg_catalog.=) pg_catalog.lower($2))",
+							2, t2);
+		values[0] = CStringGetTextDatum(username);
+		values[1] = CStringGetTextDatum(email);
+		if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not check for an existing user");
+		if (SPI_processed > 0)
+		{
+			if (members_col_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "same_name"))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNIQUE_VIOLATION),
+						 errmsg("user already exists"),
+						 errdetail("A user with the username \"%s\" exists (usernames are compared case-insensitively).", username)));
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("user already exists"),
+					 errdetail("A user with the email \"%s\" exists.", email)));
+		}
+	}
+
+	{
+		Oid			t6[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
+
+		plan = members_plan(&plan_insert_user,
+							"INSERT INTO members.users "
+							"(username, email, name, avatar_url, status, rbac_roles) "
+							"VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+							6, t6);
+		values[0] = CStringGetTextDatum(username);
+		values[1] = CStringGetTextDatum(email);
+		values[2] = CStringGetTextDatum(name);
+		values[3] = CStringGetTextDatum(avatar_url);
+		values[4] = CStringGetTextDatum(status);
+		values[5] = PointerGetDatum(role_array);
+		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+			SPI_processed != 1)
+			elog(ERROR, "could not insert user");
+		new_id = members_col_uuid(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "id");
+	}
+
+	members_user_json(&buf, &new_id, false);
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}

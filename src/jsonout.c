@@ -1,0 +1,158 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonout.c
+ *		Writing Coder-shaped JSON: strings, RFC 3339 timestamps, uuids.
+ *
+ * IDENTIFICATION
+ *		src/jsonout.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+
+#include "ids.h"
+#include "jsonout.h"
+
+/* Open an object or array. */
+void
+mj_open(StringInfo buf, char bracket, bool *first)
+{
+	appendStringInfoChar(buf, bracket);
+	*first = true;
+}
+
+/* Close an object or array. */
+void
+mj_close(StringInfo buf, char bracket)
+{
+	appendStringInfoChar(buf, bracket);
+}
+
+/* Separator and key. */
+void
+mj_key(StringInfo buf, bool *first, const char *key)
+{
+	if (!*first)
+		appendStringInfoString(buf, ", ");
+	*first = false;
+	escape_json(buf, key);
+	appendStringInfoString(buf, ": ");
+}
+
+/* Separator before an array element. */
+void
+mj_elem(StringInfo buf, bool *first)
+{
+	if (!*first)
+		appendStringInfoString(buf, ", ");
+	*first = false;
+}
+
+/* A JSON string, escaped. */
+void
+mj_string(StringInfo buf, const char *s)
+{
+	escape_json(buf, s);
+}
+
+/* A uuid as a JSON string. */
+void
+mj_uuid(StringInfo buf, const pg_uuid_t *u)
+{
+	char		txt[37];
+
+	members_uuid_to_cstring(u, txt);
+	appendStringInfoChar(buf, '"');
+	appendStringInfoString(buf, txt);
+	appendStringInfoChar(buf, '"');
+}
+
+/* true or false. */
+void
+mj_bool(StringInfo buf, bool b)
+{
+	appendStringInfoString(buf, b ? "true" : "false");
+}
+
+/* A JSON number. */
+void
+mj_int64(StringInfo buf, int64 v)
+{
+	appendStringInfo(buf, INT64_FORMAT, v);
+}
+
+/* RFC 3339 in UTC with a Z, Go's RFC3339Nano trimming. */
+void
+mj_timestamp(StringInfo buf, TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(ts) ||
+		timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range for JSON output")));
+
+	appendStringInfo(buf, "\"%04d-%02d-%02dT%02d:%02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		char		frac[8];
+		int			len;
+
+		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
+		len = 6;
+		while (len > 0 && frac[len - 1] == '0')
+			len--;
+		frac[len] = '\0';
+		appendStringInfo(buf, ".%s", frac);
+	}
+	appendStringInfoString(buf, "Z\"");
+}
+
+/* "key": "string" */
+void
+mj_kv_string(StringInfo buf, bool *first, const char *key, const char *s)
+{
+	mj_key(buf, first, key);
+	mj_string(buf, s);
+}
+
+/* "key": "uuid" */
+void
+mj_kv_uuid(StringInfo buf, bool *first, const char *key, const pg_uuid_t *u)
+{
+	mj_key(buf, first, key);
+	mj_uuid(buf, u);
+}
+
+/* "key": bool */
+void
+mj_kv_bool(StringInfo buf, bool *first, const char *key, bool b)
+{
+	mj_key(buf, first, key);
+	mj_bool(buf, b);
+}
+
+/* "key": "timestamp" */
+void
+mj_kv_timestamp(StringInfo buf, bool *first, const char *key, TimestampTz ts)
+{
+	mj_key(buf, first, key);
+	mj_timestamp(buf, ts);
+}
+
+/* Turn the finished text into jsonb. */
+Jsonb *
+members_jsonb_finish(StringInfo buf)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf->data)));
+}

@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonout.h
+ *		Writing Coder-shaped JSON: strings, RFC 3339 timestamps, uuids.
+ *
+ * Objects are written as text into a StringInfo and turned into jsonb once
+ * at the end (members_jsonb_finish).  A MembersJson tracks whether a comma
+ * is needed before the next member or element.
+ *
+ * IDENTIFICATION
+ *		src/jsonout.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MEMBERS_JSONOUT_H
+#define MEMBERS_JSONOUT_H
+
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+/* Open "{" or "[" on buf and remember that nothing was written yet. */
+extern void mj_open(StringInfo buf, char bracket, bool *first);
+/* Close with "}" or "]". */
+extern void mj_close(StringInfo buf, char bracket);
+/* Write the separator (if needed) and "key": before a value. */
+extern void mj_key(StringInfo buf, bool *first, const char *key);
+/* Write the separator before an array element. */
+extern void mj_elem(StringInfo buf, bool *first);
+
+/* Values. */
+extern void mj_string(StringInfo buf, const char *s);
+extern void mj_uuid(StringInfo buf, const pg_uuid_t *u);
+extern void mj_bool(StringInfo buf, bool b);
+extern void mj_int64(StringInfo buf, int64 v);
+
+/*
+ * A timestamp in Go's RFC 3339 form for UTC: 2006-01-02T15:04:05.999999Z,
+ * trailing zeros of the fraction dropped (time.RFC3339Nano).
+ */
+extern void mj_timestamp(StringInfo buf, TimestampTz ts);
+
+/* Shorthands for "key": value. */
+extern void mj_kv_string(StringInfo buf, bool *first, const char *key, const char *s);
+extern void mj_kv_uuid(StringInfo buf, bool *first, const char *key, const pg_uuid_t *u);
+extern void mj_kv_bool(StringInfo buf, bool *first, const char *key, bool b);
+extern void mj_kv_timestamp(StringInfo buf, bool *first, const char *key, TimestampTz ts);
+
+/* Parse the text written into buf as jsonb. */
+extern Jsonb *members_jsonb_finish(StringInfo buf);
+
+#endif							/* MEMBERS_JSONOUT_H */

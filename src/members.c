@@ -1,0 +1,34 @@
+/*-------------------------------------------------------------------------
+ *
+ * members.c
+ *		Module entry point of the members extension.
+ *
+ * The extension keeps organizations, their members, built-in and custom
+ * roles inside PostgreSQL and answers permission checks with Coder's RBAC
+ * model.  This file only owns PG_MODULE_MAGIC and _PG_init; every module
+ * registers its own settings and callbacks from its *_init function.
+ *
+ * IDENTIFICATION
+ *		src/members.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "actor.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/*
+ * Register settings, caches and invalidation callbacks.  Runs once per
+ * backend, when the library is first loaded.
+ */
+void
+_PG_init(void)
+{
+	members_actor_init();
+}

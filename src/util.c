@@ -1,0 +1,219 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.c
+ *		Running SPI as the extension's owner, with plans prepared once.
+ *
+ * The SQL functions are not SECURITY DEFINER: each checks who is acting
+ * first, then switches to the extension owner around its SPI calls (the
+ * pg_cron pattern), so that callers need EXECUTE on the functions but no
+ * privilege on any table.
+ *
+ * IDENTIFICATION
+ *		src/util.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+
+#include "util.h"
+
+/* Owner of the extension, looked up once per backend (InvalidOid = unknown). */
+static Oid	cached_owner = InvalidOid;
+
+/*
+ * Look up pg_extension.extowner of "members".
+ */
+Oid
+members_owner_oid(void)
+{
+	Oid			extoid;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			owner = InvalidOid;
+
+	if (OidIsValid(cached_owner))
+		return cached_owner;
+
+	extoid = get_extension_oid("members", true);
+	if (!OidIsValid(extoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"members\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION members.")));
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	if (!OidIsValid(owner))
+		elog(ERROR, "could not find the owner of extension \"members\"");
+	cached_owner = owner;
+	return owner;
+}
+
+/* Become the extension owner; see util.h. */
+void
+members_become_owner(MembersUserSwitch *sw)
+{
+	Oid			owner = members_owner_oid();
+
+	GetUserIdAndSecContext(&sw->saved_userid, &sw->saved_sec_context);
+	SetUserIdAndSecContext(owner,
+						   sw->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/* Return to the identity saved by members_become_owner. */
+void
+members_restore_user(const MembersUserSwitch *sw)
+{
+	SetUserIdAndSecContext(sw->saved_userid, sw->saved_sec_context);
+}
+
+/* Prepare-once plan cache; see util.h. */
+SPIPlanPtr
+members_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	SPIPlanPtr	plan;
+
+	if (*slot != NULL)
+		return *slot;
+
+	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	*slot = plan;
+	return plan;
+}
+
+/* Forget the cached owner. */
+void
+members_util_reset(void)
+{
+	cached_owner = InvalidOid;
+}
+
+/* Column number of col, or raise. */
+static int
+col_number(TupleDesc desc, const char *col)
+{
+	int			n = SPI_fnumber(desc, col);
+
+	if (n <= 0)
+		elog(ERROR, "column \"%s\" missing from query result", col);
+	return n;
+}
+
+/* See util.h. */
+Datum
+members_col_datum(HeapTuple row, TupleDesc desc, const char *col, bool *isnull)
+{
+	return SPI_getbinval(row, desc, col_number(desc, col), isnull);
+}
+
+/* See util.h. */
+bool
+members_col_isnull(HeapTuple row, TupleDesc desc, const char *col)
+{
+	bool		isnull;
+
+	(void) SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	return isnull;
+}
+
+/* See util.h. */
+char *
+members_col_text(HeapTuple row, TupleDesc desc, const char *col)
+{
+	char	   *v = SPI_getvalue(row, desc, col_number(desc, col));
+
+	return v ? v : pstrdup("");
+}
+
+/* See util.h. */
+bool
+members_col_bool(HeapTuple row, TupleDesc desc, const char *col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+/* See util.h. */
+pg_uuid_t
+members_col_uuid(HeapTuple row, TupleDesc desc, const char *col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	pg_uuid_t	r;
+
+	if (isnull)
+		memset(&r, 0, sizeof(r));
+	else
+		r = *DatumGetUUIDP(d);
+	return r;
+}
+
+/* See util.h. */
+TimestampTz
+members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+
+	if (isnull)
+		elog(ERROR, "column \"%s\" is unexpectedly null", col);
+	return DatumGetTimestampTz(d);
+}
+
+/* See util.h. */
+char	  **
+members_text_array(ArrayType *arr, const char *what, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count;
+	char	  **result;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &count);
+	result = palloc(sizeof(char *) * (count + 1));
+	for (int i = 0; i < count; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain null elements", what)));
+		result[i] = TextDatumGetCString(elems[i]);
+	}
+	result[count] = NULL;
+	*n = count;
+	return result;
+}

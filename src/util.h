@@ -1,0 +1,70 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.h
+ *		Running SPI as the extension's owner, with plans prepared once.
+ *
+ * IDENTIFICATION
+ *		src/util.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MEMBERS_UTIL_H
+#define MEMBERS_UTIL_H
+
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+/* Saved identity while running as the extension owner. */
+typedef struct MembersUserSwitch
+{
+	Oid			saved_userid;
+	int			saved_sec_context;
+} MembersUserSwitch;
+
+/*
+ * Oid of the role that owns the extension's tables.  Raises if the
+ * extension is not installed in this database.
+ */
+extern Oid	members_owner_oid(void);
+
+/*
+ * Switch the current user to the extension owner so that SPI may read and
+ * write the extension's tables whatever the caller's grants; the caller's
+ * authorization must have been checked before.  Undo with
+ * members_restore_user.  An error raised in between restores the identity
+ * through transaction abort.
+ */
+extern void members_become_owner(MembersUserSwitch *sw);
+extern void members_restore_user(const MembersUserSwitch *sw);
+
+/*
+ * Return the saved plan in *slot, preparing and keeping it on first use.
+ * Must be called while connected to SPI.
+ */
+extern SPIPlanPtr members_plan(SPIPlanPtr *slot, const char *sql, int nargs,
+							   const Oid *argtypes);
+
+/* Forget the cached owner (called from the cache invalidation callback). */
+extern void members_util_reset(void);
+
+#endif							/* MEMBERS_UTIL_H */
+
+/*
+ * Column access on SPI_tuptable rows by column name.  Each raises on a
+ * missing column (a can't-happen programming error).  members_col_text
+ * returns a palloc'd string ("" for NULL); members_col_isnull reports NULL.
+ */
+extern bool members_col_isnull(HeapTuple row, TupleDesc desc, const char *col);
+extern char *members_col_text(HeapTuple row, TupleDesc desc, const char *col);
+extern bool members_col_bool(HeapTuple row, TupleDesc desc, const char *col);
+extern pg_uuid_t members_col_uuid(HeapTuple row, TupleDesc desc, const char *col);
+extern TimestampTz members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col);
+extern Datum members_col_datum(HeapTuple row, TupleDesc desc, const char *col, bool *isnull);
+
+/*
+ * Elements of a one-dimensional text[] as palloc'd C strings; NULL elements
+ * raise 22004 naming what.  *n receives the count.
+ */
+extern char **members_text_array(ArrayType *arr, const char *what, int *n);
