@@ -2,14 +2,7 @@
 EXTENSION = members
 EXTVERSION = 1.0
 MODULE_big = members
-OBJS = \
-	src/members.o \
-	src/ids.o \
-	src/util.o \
-	src/jsonout.o \
-	src/names.o \
-	src/actor.o \
-	src/bootstrap.o
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 DATA = members--1.0.sql
 PGFILEDESC = "members - organizations, members and RBAC in PostgreSQL"
@@ -18,13 +11,14 @@ SHLIB_LINK = -luuid
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-# pg_regress suites: sql/NAME.sql + expected/NAME.out, run in this order
-REGRESS = setup schema actor bootstrap
-REGRESS_OPTS = --inputdir=. 
+# pg_regress suites: sql/NN_name.sql + expected/NN_name.out, run in name
+# order (00_setup creates the test roles and the extension)
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=.
 
 # isolation specs: tests/isolation/specs/NAME.spec + tests/isolation/expected/NAME.out
-ISOLATION =
-ISOLATION_OPTS = --inputdir=tests/isolation
+ISOLATION = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tests/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=tests/isolation --load-extension=members
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

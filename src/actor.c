@@ -31,7 +31,7 @@
 
 #include "actor.h"
 #include "ids.h"
-#include "util.h"
+#include "subject.h"
 
 /*---- GUC variables ----*/
 
@@ -43,9 +43,6 @@ static char *service_role_name = NULL;
 /* Parsed form of members.actor, maintained by the assign hook. */
 static bool actor_is_set = false;
 static pg_uuid_t actor_uuid;
-
-/* Plan: status of one user. */
-static SPIPlanPtr plan_user_status = NULL;
 
 /* Parsed actor carried from the check hook to the assign hook. */
 typedef struct ActorExtra
@@ -213,41 +210,6 @@ members_actor_setting(pg_uuid_t *out)
 
 /* See actor.h. */
 void
-members_check_user_can_act(const pg_uuid_t *user_id)
-{
-	Oid			argtypes[1] = {UUIDOID};
-	Datum		values[1];
-	SPIPlanPtr	plan;
-	bool		isnull;
-	char	   *status;
-	char		idtxt[37];
-
-	plan = members_plan(&plan_user_status,
-						"SELECT u.status, u.deleted FROM members.users u "
-						"WHERE u.id OPERATOR(pg_catalog.=) $1",
-						1, argtypes);
-	values[0] = UUIDPGetDatum(user_id);
-	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not look up the acting user");
-
-	members_uuid_to_cstring(user_id, idtxt);
-	if (SPI_processed == 0 ||
-		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("acting user %s does not exist", idtxt),
-				 errdetail("members.actor must name an existing, non-deleted user.")));
-
-	status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (strcmp(status, "active") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("user is not active (status = \"%s\")", status),
-				 errdetail("Contact an admin to reactivate your account.")));
-}
-
-/* See actor.h. */
-void
 members_current_actor(MembersActor *out)
 {
 	if (!actor_is_set)
@@ -267,13 +229,22 @@ members_current_actor(MembersActor *out)
 	out->user_id = actor_uuid;
 
 	{
-		MembersUserSwitch sw;
+		const MembersSubject *subj = members_subject_get(&actor_uuid);
+		char		idtxt[37];
 
-		SPI_connect();
-		members_become_owner(&sw);
-		members_check_user_can_act(&out->user_id);
-		members_restore_user(&sw);
-		SPI_finish();
+		if (!subj->found)
+		{
+			members_uuid_to_cstring(&actor_uuid, idtxt);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+					 errmsg("acting user %s does not exist", idtxt),
+					 errdetail("members.actor must name an existing, non-deleted user.")));
+		}
+		if (!subj->active)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+					 errmsg("user is not active (status = \"%s\")", subj->status),
+					 errdetail("Contact an admin to reactivate your account.")));
 	}
 }
 

@@ -39,11 +39,4 @@ extern bool members_caller_is_trusted(void);
  */
 extern void members_current_actor(MembersActor *out);
 
-/*
- * Raise 28000 unless the user exists, is not deleted and is active.  Reads
- * members.users through SPI (the caller must be connected to SPI and have
- * switched to the owner).
- */
-extern void members_check_user_can_act(const pg_uuid_t *user_id);
-
 #endif							/* MEMBERS_ACTOR_H */

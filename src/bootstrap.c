@@ -26,6 +26,12 @@
 #include "utils/jsonb.h"
 
 #include "actor.h"
+#include "assign.h"
+#include "authz.h"
+#include "builtin_roles.h"
+#include "registry.h"
+#include "resolve.h"
+#include "subject.h"
 #include "bootstrap.h"
 #include "ids.h"
 #include "jsonout.h"
@@ -34,6 +40,7 @@
 
 PG_FUNCTION_INFO_V1(members_create_organization);
 PG_FUNCTION_INFO_V1(members_create_user);
+PG_FUNCTION_INFO_V1(members_set_workspace_sharing);
 
 /*---- prepared plans ----*/
 static SPIPlanPtr plan_org_name_taken = NULL;
@@ -43,30 +50,15 @@ static SPIPlanPtr plan_insert_creator = NULL;
 static SPIPlanPtr plan_user_taken = NULL;
 static SPIPlanPtr plan_insert_user = NULL;
 static SPIPlanPtr plan_user_by_id = NULL;
-static SPIPlanPtr plan_site_roles = NULL;
-
-/* Site role names a user may hold, with display names (Coder's built-ins). */
-static const struct
-{
-	const char *name;
-	const char *display_name;
-}			site_roles[] =
-{
-	{"owner", "Owner"},
-	{"member", "Member"},
-	{"auditor", "Auditor"},
-	{"template-admin", "Template Admin"},
-	{"user-admin", "User Admin"},
-};
+static SPIPlanPtr plan_set_sharing = NULL;
 
 /* Display name of a site built-in, or NULL if name is not one. */
 static const char *
 site_role_display_name(const char *name)
 {
-	for (int i = 0; i < lengthof(site_roles); i++)
-		if (strcmp(site_roles[i].name, name) == 0)
-			return site_roles[i].display_name;
-	return NULL;
+	const MembersBuiltinRole *b = members_builtin_role(name, MEMBERS_SCOPE_SITE, false);
+
+	return b ? b->display_name : NULL;
 }
 
 /* Text argument or a default when SQL NULL. */
@@ -107,34 +99,6 @@ check_display_name(const char *s)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid display name \"%s\"", s),
 				 errdetail("The display name must not start or end with white space.")));
-}
-
-/*
- * Site roles stored for a user actor; the system holds every right.  Used to
- * decide who may bootstrap: in Coder's model only site permissions can
- * grant create on organization and user (neither has an organization), and
- * among site roles only owner holds organization:create and only owner and
- * user-admin hold user:create and assign_role:assign.
- */
-static bool
-actor_has_site_role(const MembersActor *actor, const char *role)
-{
-	Oid			argtypes[2] = {UUIDOID, TEXTOID};
-	Datum		values[2];
-	SPIPlanPtr	plan;
-
-	if (actor->is_system)
-		return true;
-	plan = members_plan(&plan_site_roles,
-						"SELECT 1 FROM members.users u "
-						"WHERE u.id OPERATOR(pg_catalog.=) $1 "
-						"AND $2 OPERATOR(pg_catalog.=) ANY (u.rbac_roles)",
-						2, argtypes);
-	values[0] = UUIDPGetDatum(&actor->user_id);
-	values[1] = CStringGetTextDatum(role);
-	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the actor's site roles");
-	return SPI_processed > 0;
 }
 
 /* Raise 42501 for a refused bootstrap action. */
@@ -304,7 +268,7 @@ members_create_organization(PG_FUNCTION_ARGS)
 	SPI_connect();
 	members_become_owner(&sw);
 
-	if (!actor_has_site_role(&actor, "owner"))
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION, NULL, NULL))
 		forbid("create", "organizations");
 
 	{
@@ -487,20 +451,35 @@ members_create_user(PG_FUNCTION_ARGS)
 	SPI_connect();
 	members_become_owner(&sw);
 
-	/* create on user: owner or user-admin */
-	if (!actor_has_site_role(&actor, "owner") &&
-		!actor_has_site_role(&actor, "user-admin"))
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_USER, NULL, NULL))
 		forbid("create", "users");
 
-	/* assigning site roles other than the implied member: owner only */
-	for (int i = 0; i < nkept; i++)
+	/* the site roles given, plus the implied member, must be assignable (spec 5.3) */
 	{
-		char	   *r = TextDatumGetCString(role_datums[i]);
+		char	  **added = palloc(sizeof(char *) * (nkept + 1));
+		char	   *bad = NULL;
 
-		if (strcmp(r, "member") != 0 && !actor_has_site_role(&actor, "owner"))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("not authorized to assign role \"%s\"", r)));
+		for (int i = 0; i < nkept; i++)
+			added[i] = TextDatumGetCString(role_datums[i]);
+		added[nkept] = MEMBERS_ROLE_MEMBER;
+		switch (members_check_role_changes(&actor, NULL, added, nkept + 1, NULL, 0, &bad))
+		{
+			case MEMBERS_ASSIGN_OK:
+				break;
+			case MEMBERS_ASSIGN_UNSUPPORTED:
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"%s\" is not a supported role", bad)));
+				break;
+			case MEMBERS_ASSIGN_NO_PERMISSION:
+				forbid("assign", "site roles");
+				break;
+			case MEMBERS_ASSIGN_NOT_IN_TABLE:
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("not authorized to assign role \"%s\"", bad)));
+				break;
+		}
 	}
 
 	{
@@ -552,6 +531,58 @@ members_create_user(PG_FUNCTION_ARGS)
 	}
 
 	members_user_json(&buf, &new_id, false);
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * SQL: members.set_workspace_sharing(organization text, disabled boolean)
+ * returns jsonb.  The organization's workspace-sharing switch (it changes
+ * what organization-member grants, spec 4.4); needs update on the
+ * organization.
+ */
+Datum
+members_set_workspace_sharing(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserSwitch sw;
+	StringInfoData buf;
+	Oid			argtypes[2] = {UUIDOID, BOOLOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+	char	   *orgarg;
+	bool		disabled;
+
+	require_arg(fcinfo, 0, "organization");
+	require_arg(fcinfo, 1, "disabled");
+	orgarg = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	disabled = PG_GETARG_BOOL(1);
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_UPDATE, MEMBERS_RES_ORGANIZATION, &org.id, NULL))
+		members_forbidden();
+
+	plan = members_plan(&plan_set_sharing,
+						"UPDATE members.organizations o "
+						"SET workspace_sharing_disabled = $2, updated_at = pg_catalog.now() "
+						"WHERE o.id OPERATOR(pg_catalog.=) $1 RETURNING o.*",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&org.id);
+	values[1] = BoolGetDatum(disabled);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "could not update organization");
+	if (SPI_processed != 1)
+		members_not_found();
+	members_organization_json(&buf, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 
 	members_restore_user(&sw);
 	SPI_finish();

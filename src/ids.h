@@ -25,6 +25,13 @@ extern void members_uuid_to_cstring(const pg_uuid_t *u, char *buf);
  */
 extern bool members_parse_uuid(const char *s, pg_uuid_t *out);
 
+/* True when a and b are the same uuid. */
+static inline bool
+members_uuid_equal(const pg_uuid_t *a, const pg_uuid_t *b)
+{
+	return memcmp(a->data, b->data, UUID_LEN) == 0;
+}
+
 /* True when u is the all-zero uuid. */
 extern bool members_uuid_is_nil(const pg_uuid_t *u);
 

@@ -18,6 +18,8 @@
 #include "fmgr.h"
 
 #include "actor.h"
+#include "builtin_roles.h"
+#include "subject.h"
 
 PG_MODULE_MAGIC;
 
@@ -30,5 +32,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	members_builtin_roles_init();
 	members_actor_init();
+	members_subject_cache_init();
 }

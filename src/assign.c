@@ -1,0 +1,229 @@
+/*-------------------------------------------------------------------------
+ *
+ * assign.c
+ *		Who may assign which role (spec section 5).
+ *
+ * A role change needs both halves: the RBAC permission (assign or unassign
+ * on assign_org_role in the organization, or on assign_role for site
+ * roles) and the static assignment table keyed by the names of the roles
+ * the actor holds (src/builtin_roles.c).
+ *
+ * IDENTIFICATION
+ *		src/assign.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "assign.h"
+#include "authz.h"
+#include "builtin_roles.h"
+#include "ids.h"
+#include "names.h"
+#include "registry.h"
+#include "subject.h"
+#include "util.h"
+
+PG_FUNCTION_INFO_V1(members_can_assign_role_sql);
+
+static SPIPlanPtr plan_lock_customs = NULL;
+static SPIPlanPtr plan_custom_exists = NULL;
+
+/* See assign.h. */
+bool
+members_can_assign_role(const MembersActor *actor, const char *target_name,
+						const pg_uuid_t *target_org)
+{
+	const MembersSubject *s;
+
+	if (actor->is_system)
+		return members_assign_table_allows(MEMBERS_ROLE_SYSTEM, target_name);
+
+	s = members_subject_get(&actor->user_id);
+	if (!s->found || !s->active)
+		return false;
+	for (int i = 0; i < s->nsite_roles; i++)
+		if (members_assign_table_allows(s->site_roles[i].name, target_name))
+			return true;
+	for (int o = 0; o < s->norgs; o++)
+	{
+		const MembersSubjectOrg *so = &s->orgs[o];
+
+		if (target_org == NULL || !members_uuid_equal(&so->org_id, target_org))
+			continue;
+		for (int i = 0; i < so->nroles; i++)
+			if (members_assign_table_allows(so->roles[i].name, target_name))
+				return true;
+	}
+	return false;
+}
+
+/* "name:org" or "name". */
+static char *
+role_label(const char *name, const pg_uuid_t *org)
+{
+	char		txt[37];
+
+	if (org == NULL)
+		return pstrdup(name);
+	members_uuid_to_cstring(org, txt);
+	return psprintf("%s:%s", name, txt);
+}
+
+/* See assign.h. */
+MembersAssignResult
+members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
+						   char **added, int nadded, char **removed, int nremoved,
+						   char **bad_role)
+{
+	int			n = nadded + nremoved;
+	char	  **all = palloc(sizeof(char *) * Max(n, 1));
+	bool	   *custom = palloc0(sizeof(bool) * Max(n, 1));
+	int			ncustom = 0;
+	MembersRoleScope scope = org ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE;
+
+	for (int i = 0; i < nadded; i++)
+		all[i] = added[i];
+	for (int i = 0; i < nremoved; i++)
+		all[nadded + i] = removed[i];
+
+	/* built-in of the right scope, or a custom role to look up */
+	for (int i = 0; i < n; i++)
+		if (members_builtin_role(all[i], scope, false) == NULL)
+		{
+			custom[i] = true;
+			ncustom++;
+		}
+
+	if (ncustom > 0)
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * ncustom);
+		int			k = 0;
+		Oid			argtypes[2] = {UUIDOID, TEXTARRAYOID};
+		Datum		values[2];
+		SPIPlanPtr	plan;
+
+		/* there are no site-wide custom roles */
+		if (org == NULL)
+		{
+			for (int i = 0; i < n; i++)
+				if (custom[i])
+				{
+					*bad_role = role_label(all[i], NULL);
+					return MEMBERS_ASSIGN_UNSUPPORTED;
+				}
+		}
+		for (int i = 0; i < n; i++)
+			if (custom[i])
+				elems[k++] = CStringGetTextDatum(all[i]);
+		plan = members_plan(&plan_lock_customs,
+							"SELECT c.name FROM members.custom_roles c "
+							"WHERE c.organization_id OPERATOR(pg_catalog.=) $1 "
+							"AND c.name OPERATOR(pg_catalog.=) ANY ($2) "
+							"ORDER BY c.name FOR SHARE",
+							2, argtypes);
+		values[0] = UUIDPGetDatum(org);
+		values[1] = PointerGetDatum(construct_array(elems, k, TEXTOID, -1, false, TYPALIGN_INT));
+		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not look up custom roles");
+		for (int i = 0; i < n; i++)
+		{
+			bool		found = false;
+
+			if (!custom[i])
+				continue;
+			for (uint64 j = 0; j < SPI_processed && !found; j++)
+			{
+				char	   *name = SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1);
+
+				found = strcmp(name, all[i]) == 0;
+			}
+			if (!found)
+			{
+				*bad_role = role_label(all[i], org);
+				return MEMBERS_ASSIGN_UNSUPPORTED;
+			}
+		}
+	}
+
+	if (nadded > 0 &&
+		!members_actor_allowed(actor, MEMBERS_ACT_ASSIGN,
+							   org ? MEMBERS_RES_ASSIGN_ORG_ROLE : MEMBERS_RES_ASSIGN_ROLE,
+							   org, NULL))
+		return MEMBERS_ASSIGN_NO_PERMISSION;
+	if (nremoved > 0 &&
+		!members_actor_allowed(actor, MEMBERS_ACT_UNASSIGN,
+							   org ? MEMBERS_RES_ASSIGN_ORG_ROLE : MEMBERS_RES_ASSIGN_ROLE,
+							   org, NULL))
+		return MEMBERS_ASSIGN_NO_PERMISSION;
+
+	for (int i = 0; i < n; i++)
+	{
+		const char *target = custom[i] ?
+			(org ? MEMBERS_ROLE_CUSTOM_ORG : MEMBERS_ROLE_CUSTOM_SITE) : all[i];
+
+		if (!members_can_assign_role(actor, target, org))
+		{
+			*bad_role = role_label(target, org);
+			return MEMBERS_ASSIGN_NOT_IN_TABLE;
+		}
+	}
+	return MEMBERS_ASSIGN_OK;
+}
+
+/* See assign.h. */
+bool
+members_custom_role_exists(const pg_uuid_t *org, const char *name)
+{
+	Oid			argtypes[2] = {UUIDOID, TEXTOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+
+	plan = members_plan(&plan_custom_exists,
+						"SELECT 1 FROM members.custom_roles c "
+						"WHERE c.organization_id OPERATOR(pg_catalog.=) $1 "
+						"AND c.name OPERATOR(pg_catalog.=) $2",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(org);
+	values[1] = CStringGetTextDatum(name);
+	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up custom role");
+	return SPI_processed > 0;
+}
+
+/*
+ * SQL: members.can_assign_role(role_name text, organization_id uuid DEFAULT
+ * NULL) returns boolean.  CanAssignRole for the current actor: a built-in
+ * of that scope is checked by name, anything else as the custom-role
+ * placeholder.  Says nothing about the RBAC half (assign permission).
+ */
+Datum
+members_can_assign_role_sql(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	char	   *name;
+	const pg_uuid_t *org = NULL;
+	const char *target;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role_name must not be null")));
+	name = members_lower(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (!PG_ARGISNULL(1) && !members_uuid_is_nil(PG_GETARG_UUID_P(1)))
+		org = PG_GETARG_UUID_P(1);
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	if (members_builtin_role(name, org ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE, false) != NULL)
+		target = name;
+	else
+		target = org ? MEMBERS_ROLE_CUSTOM_ORG : MEMBERS_ROLE_CUSTOM_SITE;
+	PG_RETURN_BOOL(members_can_assign_role(&actor, target, org));
+}

@@ -1,0 +1,678 @@
+/*-------------------------------------------------------------------------
+ *
+ * authz.c
+ *		Coder's decision (spec 2.2-2.3) and the permission-check SQL
+ *		functions: authorize, authorize_user, check_permissions,
+ *		explain_authorize, and the resource/action registry.
+ *
+ * The four levels, for an object (type, org, owner, any_org):
+ *   site   = vote(site set)
+ *   user   = vote(user set)        when owner = subject, no org, not any_org
+ *   org    = vote(org set of org)  when the subject is a member of org;
+ *            for any_org the maximum over the subject's organizations
+ *   member = the same at member level, when owner = subject
+ *   allow  = site = 1 or (site <> -1 and (user = 1 or org = 1 or
+ *            (org <> -1 and member = 1)))
+ * API-key scopes are always coder:all and ACLs are out of scope
+ * (design.md), so role_allow is the decision.
+ *
+ * authorize() is the hot path of row-level-security policies: argument
+ * names are parsed once per call site (cached in fn_extra), invalidations
+ * are accepted once per statement, and a warm check touches no table.
+ *
+ * IDENTIFICATION
+ *		src/authz.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/uuid.h"
+
+#include "actor.h"
+#include "authz.h"
+#include "ids.h"
+#include "jsonout.h"
+#include "registry.h"
+#include "subject.h"
+
+PG_FUNCTION_INFO_V1(members_authorize);
+PG_FUNCTION_INFO_V1(members_authorize_user);
+PG_FUNCTION_INFO_V1(members_check_permissions);
+PG_FUNCTION_INFO_V1(members_explain_authorize);
+PG_FUNCTION_INFO_V1(members_rbac_resources);
+
+/* Parsed action and resource names of one call site. */
+typedef struct NameCache
+{
+	int			action;
+	int			resource;
+	int			alen;
+	int			rlen;
+	char		aname[64];
+	char		rname[64];
+} NameCache;
+
+/* See authz.h. */
+bool
+members_subject_allowed(const MembersSubject *s, int action, const MembersObject *obj)
+{
+	int			site;
+	int			user = 0;
+	int			org = 0;
+	int			member = 0;
+	bool		owned = obj->owner != NULL &&
+		memcmp(obj->owner->data, s->user_id.data, UUID_LEN) == 0;
+
+	site = members_vote(&s->site, obj->resource, action);
+	if (site == 1)
+		return true;
+	if (site == -1)
+		return false;
+
+	if (owned && obj->org == NULL && !obj->any_org)
+		user = members_vote(&s->user, obj->resource, action);
+	if (user == 1)
+		return true;
+
+	if (obj->any_org)
+	{
+		org = members_subject_anyorg_vote(s, 0, obj->resource, action);
+		if (owned)
+			member = members_subject_anyorg_vote(s, 1, obj->resource, action);
+	}
+	else if (obj->org != NULL)
+	{
+		const MembersSubjectOrg *o = members_subject_org(s, obj->org);
+
+		if (o != NULL)
+		{
+			org = members_vote(o->org, obj->resource, action);
+			if (owned)
+				member = members_vote(o->member, obj->resource, action);
+		}
+	}
+	return members_role_allow(site, user, org, member);
+}
+
+/* See authz.h. */
+bool
+members_actor_allowed(const MembersActor *actor, int action, int resource,
+					  const pg_uuid_t *org, const pg_uuid_t *owner)
+{
+	const MembersSubject *s;
+	MembersObject obj;
+
+	if (actor->is_system)
+		return true;
+	s = members_subject_get(&actor->user_id);
+	if (!s->found || !s->active)
+		return false;
+	obj.resource = resource;
+	obj.org = org;
+	obj.owner = owner;
+	obj.any_org = false;
+	return members_subject_allowed(s, action, &obj);
+}
+
+/* Raise 22023 for an unusable action name. */
+static void
+bad_action(const char *name, int len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid action \"%.*s\"", len, name),
+			 errdetail("A check names one concrete action of the registry (see members.rbac_resources())."),
+			 errhint("The wildcard \"*\" is for permissions, not for checks.")));
+}
+
+/* Raise 22023 for an unusable resource type name. */
+static void
+bad_resource(const char *name, int len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid resource type \"%.*s\"", len, name),
+			 errdetail("A check names one concrete resource type of the registry (see members.rbac_resources())."),
+			 errhint("The wildcard \"*\" is for permissions, not for checks.")));
+}
+
+/* Action id for a name, or raise. */
+static int
+action_id(const char *name, int len)
+{
+	int			a = members_action_lookup(name, len);
+
+	if (a < 0 || a == MEMBERS_ACT_WILDCARD)
+		bad_action(name, len);
+	return a;
+}
+
+/* Resource id for a name, or raise. */
+static int
+resource_id(const char *name, int len)
+{
+	int			r = members_resource_lookup(name, len);
+
+	if (r < 0 || r == MEMBERS_RES_WILDCARD)
+		bad_resource(name, len);
+	return r;
+}
+
+/*
+ * Parse the action (argument aarg) and resource type (rarg) of a check,
+ * remembering the last names of this call site in fn_extra.
+ */
+static void
+parse_names(FunctionCallInfo fcinfo, int aarg, int rarg, int *action, int *resource)
+{
+	NameCache  *nc = (NameCache *) fcinfo->flinfo->fn_extra;
+	text	   *a;
+	text	   *r;
+	int			alen;
+	int			rlen;
+
+	if (PG_ARGISNULL(aarg))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("action must not be null")));
+	if (PG_ARGISNULL(rarg))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("resource type must not be null")));
+	a = PG_GETARG_TEXT_PP(aarg);
+	r = PG_GETARG_TEXT_PP(rarg);
+	alen = VARSIZE_ANY_EXHDR(a);
+	rlen = VARSIZE_ANY_EXHDR(r);
+
+	if (nc == NULL)
+	{
+		nc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(NameCache));
+		nc->alen = nc->rlen = -1;
+		fcinfo->flinfo->fn_extra = nc;
+	}
+	if (alen != nc->alen || memcmp(VARDATA_ANY(a), nc->aname, alen) != 0)
+	{
+		nc->action = action_id(VARDATA_ANY(a), alen);
+		nc->alen = alen;		/* known names are short */
+		memcpy(nc->aname, VARDATA_ANY(a), alen);
+	}
+	if (rlen != nc->rlen || memcmp(VARDATA_ANY(r), nc->rname, rlen) != 0)
+	{
+		nc->resource = resource_id(VARDATA_ANY(r), rlen);
+		nc->rlen = rlen;
+		memcpy(nc->rname, VARDATA_ANY(r), rlen);
+	}
+	*action = nc->action;
+	*resource = nc->resource;
+}
+
+/* A uuid argument, NULL for SQL NULL or the nil uuid (Coder's "no org"). */
+static const pg_uuid_t *
+uuid_arg(FunctionCallInfo fcinfo, int n)
+{
+	pg_uuid_t  *u;
+
+	if (PG_ARGISNULL(n))
+		return NULL;
+	u = PG_GETARG_UUID_P(n);
+	return members_uuid_is_nil(u) ? NULL : u;
+}
+
+/*
+ * Fill obj from the object arguments starting at argument first
+ * (organization_id, owner_id, any_org).
+ */
+static void
+object_args(FunctionCallInfo fcinfo, int first, int resource, MembersObject *obj)
+{
+	obj->resource = resource;
+	obj->org = uuid_arg(fcinfo, first);
+	obj->owner = uuid_arg(fcinfo, first + 1);
+	obj->any_org = PG_ARGISNULL(first + 2) ? false : PG_GETARG_BOOL(first + 2);
+	if (obj->any_org && obj->org != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("any_org cannot be combined with an organization"),
+				 errdetail("any_org asks whether the action is allowed in at least one organization; pass organization_id NULL.")));
+}
+
+/*
+ * SQL: members.authorize(action, resource_type, organization_id, owner_id,
+ * any_org) returns boolean.  May the current actor do it?
+ */
+Datum
+members_authorize(PG_FUNCTION_ARGS)
+{
+	int			action;
+	int			resource;
+	MembersObject obj;
+	MembersActor actor;
+
+	members_subject_cache_sync();
+	parse_names(fcinfo, 0, 1, &action, &resource);
+	object_args(fcinfo, 2, resource, &obj);
+	members_current_actor(&actor);
+	if (actor.is_system)
+		PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(members_subject_allowed(members_subject_get(&actor.user_id),
+										   action, &obj));
+}
+
+/* The subject for authorize_user / explain of an explicit user: P0002 if none. */
+static const MembersSubject *
+explicit_subject(const pg_uuid_t *user_id)
+{
+	const MembersSubject *s = members_subject_get(user_id);
+
+	if (!s->found)
+	{
+		char		txt[37];
+
+		members_uuid_to_cstring(user_id, txt);
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("user %s does not exist", txt)));
+	}
+	return s;
+}
+
+/* Raise 42501 unless the caller is trusted (superuser or service role). */
+static void
+require_trusted(const char *what)
+{
+	if (!members_caller_is_trusted())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for %s", what),
+				 errdetail("Only superusers and members of the role named by members.service_role may check permissions of another user.")));
+}
+
+/*
+ * SQL: members.authorize_user(user_id, action, resource_type,
+ * organization_id, owner_id, any_org) returns boolean.  The same for an
+ * explicit subject; trusted callers only.  An unknown or deleted user
+ * raises P0002; a user who is not active may do nothing.
+ */
+Datum
+members_authorize_user(PG_FUNCTION_ARGS)
+{
+	int			action;
+	int			resource;
+	MembersObject obj;
+	const MembersSubject *s;
+
+	require_trusted("members.authorize_user");
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("user_id must not be null")));
+	members_subject_cache_sync();
+	parse_names(fcinfo, 1, 2, &action, &resource);
+	object_args(fcinfo, 3, resource, &obj);
+	s = explicit_subject(PG_GETARG_UUID_P(0));
+	if (!s->active)
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(members_subject_allowed(s, action, &obj));
+}
+
+/* The string value of key in an object container, or NULL if absent/null. */
+static char *
+json_get_string(JsonbContainer *c, const char *key, const char *where)
+{
+	JsonbValue *v = getKeyJsonValueFromContainer(c, key, strlen(key), NULL);
+
+	if (v == NULL || v->type == jbvNull)
+		return NULL;
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid check \"%s\"", where),
+				 errdetail("Field \"%s\" must be a string.", key)));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* A uuid field: NULL when absent, null, "" or the nil uuid; 22P02 if malformed. */
+static pg_uuid_t *
+json_get_uuid(JsonbContainer *c, const char *key, const char *where)
+{
+	char	   *s = json_get_string(c, key, where);
+	pg_uuid_t  *u;
+
+	if (s == NULL || s[0] == '\0')
+		return NULL;
+	u = palloc(sizeof(pg_uuid_t));
+	if (!members_parse_uuid(s, u))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type uuid: \"%s\"", s),
+				 errdetail("In field \"%s\" of check \"%s\".", key, where)));
+	return members_uuid_is_nil(u) ? NULL : u;
+}
+
+/*
+ * SQL: members.check_permissions(checks jsonb) returns jsonb.  Coder's
+ * auth-check: {"key": {"object": {"resource_type", "organization_id",
+ * "owner_id", "any_org"}, "action"}} -> {"key": bool}, for the current
+ * actor.
+ */
+Datum
+members_check_permissions(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *checks = PG_GETARG_JSONB_P(0);
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	MembersActor actor;
+	StringInfoData buf;
+	bool		first;
+	char	   *key = NULL;
+
+	members_subject_cache_sync();
+	if (!JB_ROOT_IS_OBJECT(checks) || JB_ROOT_IS_SCALAR(checks))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("checks must be a JSON object"),
+				 errdetail("Expected {\"<key>\": {\"object\": {\"resource_type\": ...}, \"action\": ...}, ...}.")));
+	members_current_actor(&actor);
+
+	initStringInfo(&buf);
+	mj_open(&buf, '{', &first);
+	it = JsonbIteratorInit(&checks->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+			continue;
+		}
+		if (tok != WJB_VALUE)
+			continue;
+		{
+			JsonbValue *objv;
+			char	   *action_name;
+			char	   *resource_name;
+			MembersObject obj;
+			JsonbValue *anyv;
+			int			action;
+			bool		allowed;
+
+			if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid check \"%s\"", key),
+						 errdetail("Each check must be an object with \"object\" and \"action\".")));
+			objv = getKeyJsonValueFromContainer(v.val.binary.data, "object", 6, NULL);
+			if (objv == NULL || objv->type != jbvBinary ||
+				!JsonContainerIsObject(objv->val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid check \"%s\"", key),
+						 errdetail("Field \"object\" must be an object.")));
+			action_name = json_get_string(v.val.binary.data, "action", key);
+			resource_name = json_get_string(objv->val.binary.data, "resource_type", key);
+			if (action_name == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid check \"%s\"", key),
+						 errdetail("Field \"action\" is required.")));
+			if (resource_name == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid check \"%s\"", key),
+						 errdetail("Field \"object.resource_type\" is required.")));
+			action = action_id(action_name, strlen(action_name));
+			obj.resource = resource_id(resource_name, strlen(resource_name));
+			obj.org = json_get_uuid(objv->val.binary.data, "organization_id", key);
+			obj.owner = json_get_uuid(objv->val.binary.data, "owner_id", key);
+			anyv = getKeyJsonValueFromContainer(objv->val.binary.data, "any_org", 7, NULL);
+			obj.any_org = false;
+			if (anyv != NULL && anyv->type != jbvNull)
+			{
+				if (anyv->type != jbvBool)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid check \"%s\"", key),
+							 errdetail("Field \"object.any_org\" must be a boolean.")));
+				obj.any_org = anyv->val.boolean;
+			}
+			if (obj.any_org && obj.org != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid check \"%s\"", key),
+						 errdetail("any_org cannot be combined with an organization.")));
+
+			if (actor.is_system)
+				allowed = true;
+			else
+				allowed = members_subject_allowed(members_subject_get(&actor.user_id),
+												  action, &obj);
+			mj_kv_bool(&buf, &first, key, allowed);
+		}
+	}
+	mj_close(&buf, '}');
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/* Append the permissions of list l matching (resource, action) under role. */
+static void
+explain_matches(StringInfo buf, bool *first, const char *role,
+				const pg_uuid_t *org, const MembersPermList *l,
+				int resource, int action)
+{
+	if (l == NULL)
+		return;
+	for (int i = 0; i < l->n; i++)
+	{
+		const MembersPermission *p = &l->items[i];
+		bool		ofirst;
+
+		if (!members_permission_matches(p, resource, action))
+			continue;
+		mj_elem(buf, first);
+		mj_open(buf, '{', &ofirst);
+		mj_kv_string(buf, &ofirst, "role", role);
+		if (org)
+			mj_kv_uuid(buf, &ofirst, "organization_id", org);
+		mj_kv_bool(buf, &ofirst, "negate", p->negate);
+		mj_kv_string(buf, &ofirst, "resource_type", members_resource_names[p->resource]);
+		mj_kv_string(buf, &ofirst, "action", members_action_names[p->action]);
+		mj_close(buf, '}');
+	}
+}
+
+/* Permissions of held roles at one level (0 site, 1 user, 2 org, 3 member). */
+static const MembersPermList *
+held_level(const MembersHeldRole *h, int level)
+{
+	if (h->builtin == NULL)
+		return level == 2 ? h->custom_org : NULL;
+	switch (level)
+	{
+		case 0:
+			return &h->builtin->site;
+		case 1:
+			return &h->builtin->user;
+		case 2:
+			return &h->builtin->org;
+		default:
+			return &h->builtin->member;
+	}
+}
+
+/* One level of the explanation: {"vote": v, "applies": b, "permissions": [...]}. */
+static void
+explain_level(StringInfo buf, bool *first, const char *name, int vote, bool applies,
+			  const MembersSubject *s, int level, const MembersObject *obj, int action)
+{
+	bool		lfirst;
+	bool		pfirst;
+
+	mj_key(buf, first, name);
+	mj_open(buf, '{', &lfirst);
+	mj_key(buf, &lfirst, "vote");
+	mj_int64(buf, vote);
+	mj_kv_bool(buf, &lfirst, "applies", applies);
+	mj_key(buf, &lfirst, "permissions");
+	mj_open(buf, '[', &pfirst);
+	if (applies)
+	{
+		/* site and user permissions come from every held role */
+		if (level <= 1)
+		{
+			for (int i = 0; i < s->nsite_roles; i++)
+				explain_matches(buf, &pfirst, s->site_roles[i].name, NULL,
+								held_level(&s->site_roles[i], level), obj->resource, action);
+			for (int o = 0; o < s->norgs; o++)
+				for (int i = 0; i < s->orgs[o].nroles; i++)
+					explain_matches(buf, &pfirst, s->orgs[o].roles[i].name, &s->orgs[o].org_id,
+									held_level(&s->orgs[o].roles[i], level), obj->resource, action);
+		}
+		else
+		{
+			for (int o = 0; o < s->norgs; o++)
+			{
+				if (!obj->any_org &&
+					(obj->org == NULL || memcmp(obj->org->data, s->orgs[o].org_id.data, UUID_LEN) != 0))
+					continue;
+				for (int i = 0; i < s->orgs[o].nroles; i++)
+					explain_matches(buf, &pfirst, s->orgs[o].roles[i].name, &s->orgs[o].org_id,
+									held_level(&s->orgs[o].roles[i], level), obj->resource, action);
+			}
+		}
+	}
+	mj_close(buf, ']');
+	mj_close(buf, '}');
+}
+
+/*
+ * SQL: members.explain_authorize(action, resource_type, organization_id,
+ * owner_id, any_org) returns jsonb.  The decision for the current actor with
+ * each level's vote and the permissions (with their roles) that voted.
+ */
+Datum
+members_explain_authorize(PG_FUNCTION_ARGS)
+{
+	int			action;
+	int			resource;
+	MembersObject obj;
+	MembersActor actor;
+	StringInfoData buf;
+	bool		first;
+	bool		ofirst;
+
+	members_subject_cache_sync();
+	parse_names(fcinfo, 0, 1, &action, &resource);
+	object_args(fcinfo, 2, resource, &obj);
+	members_current_actor(&actor);
+
+	initStringInfo(&buf);
+	mj_open(&buf, '{', &first);
+	mj_key(&buf, &first, "object");
+	mj_open(&buf, '{', &ofirst);
+	mj_kv_string(&buf, &ofirst, "action", members_action_names[action]);
+	mj_kv_string(&buf, &ofirst, "resource_type", members_resource_names[resource]);
+	if (obj.org)
+		mj_kv_uuid(&buf, &ofirst, "organization_id", obj.org);
+	if (obj.owner)
+		mj_kv_uuid(&buf, &ofirst, "owner_id", obj.owner);
+	mj_kv_bool(&buf, &ofirst, "any_org", obj.any_org);
+	mj_close(&buf, '}');
+
+	if (actor.is_system)
+	{
+		mj_key(&buf, &first, "actor");
+		appendStringInfoString(&buf, "\"system\"");
+		mj_kv_bool(&buf, &first, "allowed", true);
+		mj_kv_string(&buf, &first, "reason", "the system may do anything");
+	}
+	else
+	{
+		const MembersSubject *s = members_subject_get(&actor.user_id);
+		bool		owned = obj.owner != NULL &&
+			memcmp(obj.owner->data, s->user_id.data, UUID_LEN) == 0;
+		bool		user_applies = owned && obj.org == NULL && !obj.any_org;
+		const MembersSubjectOrg *o = obj.org ? members_subject_org(s, obj.org) : NULL;
+		bool		org_applies = obj.any_org ? s->norgs > 0 : o != NULL;
+		bool		member_applies = org_applies && owned;
+		int			site = members_vote(&s->site, resource, action);
+		int			user = user_applies ? members_vote(&s->user, resource, action) : 0;
+		int			org = 0;
+		int			member = 0;
+		bool		allowed;
+		const char *reason;
+		bool		lfirst;
+
+		if (obj.any_org)
+		{
+			org = members_subject_anyorg_vote(s, 0, resource, action);
+			member = member_applies ? members_subject_anyorg_vote(s, 1, resource, action) : 0;
+		}
+		else if (o != NULL)
+		{
+			org = members_vote(o->org, resource, action);
+			member = member_applies ? members_vote(o->member, resource, action) : 0;
+		}
+		allowed = members_role_allow(site, user, org, member);
+		if (site == 1)
+			reason = "allowed at site level";
+		else if (site == -1)
+			reason = "denied at site level (a negative permission blocks every level)";
+		else if (user == 1)
+			reason = "allowed at user level (the subject owns an object outside any organization)";
+		else if (org == 1)
+			reason = "allowed at organization level";
+		else if (org == -1)
+			reason = "denied at organization level (a negative permission blocks the member level)";
+		else if (member == 1)
+			reason = "allowed at member level (the subject owns the object in the organization)";
+		else
+			reason = "no permission matches";
+
+		mj_kv_uuid(&buf, &first, "actor", &s->user_id);
+		mj_kv_bool(&buf, &first, "allowed", allowed);
+		mj_kv_string(&buf, &first, "reason", reason);
+		mj_key(&buf, &first, "levels");
+		mj_open(&buf, '{', &lfirst);
+		explain_level(&buf, &lfirst, "site", site, true, s, 0, &obj, action);
+		explain_level(&buf, &lfirst, "user", user, user_applies, s, 1, &obj, action);
+		explain_level(&buf, &lfirst, "org", org, org_applies, s, 2, &obj, action);
+		explain_level(&buf, &lfirst, "member", member, member_applies, s, 3, &obj, action);
+		mj_close(&buf, '}');
+	}
+	mj_close(&buf, '}');
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * SQL: members.rbac_resources() returns table (resource_type text, actions
+ * text[]).  The registry: every resource type and its valid actions, in
+ * Coder's declaration order.
+ */
+Datum
+members_rbac_resources(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int r = 0; r < MEMBERS_NUM_RESOURCES; r++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+		int			n;
+		const int8 *order = members_resource_action_order(r, &n);
+		Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+		for (int i = 0; i < n; i++)
+			elems[i] = CStringGetTextDatum(members_action_names[order[i]]);
+		values[0] = CStringGetTextDatum(members_resource_names[r]);
+		values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,95 @@
+/*-------------------------------------------------------------------------
+ *
+ * subject.h
+ *		The per-backend cache of expanded subjects: for each user, the
+ *		pooled permission sets of every level (site, user, and per
+ *		organization: org and member) and the roles held.
+ *
+ * IDENTIFICATION
+ *		src/subject.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MEMBERS_SUBJECT_H
+#define MEMBERS_SUBJECT_H
+
+#include "utils/uuid.h"
+
+#include "builtin_roles.h"
+#include "permission.h"
+
+/* A role a subject holds, with where its permissions come from. */
+typedef struct MembersHeldRole
+{
+	const char *name;			/* lower-case name as stored (or implied) */
+	const MembersBuiltinRole *builtin;	/* NULL for a custom role */
+	const MembersPermList *custom_org;	/* custom role's org permissions */
+	const char *display_name;	/* built-in or custom display name */
+} MembersHeldRole;
+
+/* The subject's standing in one organization. */
+typedef struct MembersSubjectOrg
+{
+	pg_uuid_t	org_id;
+	bool		sharing_disabled;
+	const MembersPermSet *org;	/* pooled org-level permissions */
+	const MembersPermSet *member;	/* pooled member-level permissions */
+	int			nroles;
+	MembersHeldRole *roles;		/* stored roles (unknown names dropped) and
+								 * the implied organization-member last */
+} MembersSubjectOrg;
+
+/* An expanded subject (spec 2.1). */
+typedef struct MembersSubject
+{
+	pg_uuid_t	user_id;
+	bool		found;			/* user exists and is not deleted */
+	bool		active;			/* status = active */
+	char		status[16];
+	MembersPermSet site;
+	MembersPermSet user;
+	int			nsite_roles;
+	MembersHeldRole *site_roles;	/* stored site roles (unknown dropped) and
+									 * the implied member last */
+	int			norgs;
+	MembersSubjectOrg *orgs;	/* sorted by org_id, non-deleted orgs only */
+	int8	   *anyorg;			/* lazily: [2][SLOTS][ACTIONS] max votes */
+} MembersSubject;
+
+/* Register the invalidation callbacks; called from _PG_init. */
+extern void members_subject_cache_init(void);
+
+/*
+ * Accept pending invalidation messages once per statement, so that a
+ * change committed by another session is seen by the next statement but
+ * never in the middle of one.  Called at the start of every check.
+ */
+extern void members_subject_cache_sync(void);
+
+/*
+ * The expanded subject for user_id, from the cache or built now (reading
+ * the tables as the extension owner with the latest snapshot, or the
+ * transaction's in parallel mode).  Never NULL: an unknown or deleted user
+ * gives found = false.  The result stays valid until the next call into
+ * this module or the next invalidation; do not keep it across statements.
+ */
+extern const MembersSubject *members_subject_get(const pg_uuid_t *user_id);
+
+/* The subject's entry for an organization, or NULL if not a member. */
+extern const MembersSubjectOrg *members_subject_org(const MembersSubject *s,
+													const pg_uuid_t *org_id);
+
+/*
+ * Max over the subject's organizations of the org-level (level 0) or
+ * member-level (level 1) vote: the any_org rule of spec 2.3.
+ */
+extern int	members_subject_anyorg_vote(const MembersSubject *s, int level,
+										int resource, int action);
+
+/* Drop every cached subject now (tests, memory bound). */
+extern void members_subject_cache_reset(void);
+
+/* Number of cached subjects and the bytes their memory context holds. */
+extern void members_subject_cache_stats(int64 *subjects, int64 *bytes);
+
+#endif							/* MEMBERS_SUBJECT_H */
