@@ -1,0 +1,58 @@
+/*-------------------------------------------------------------------------
+ *
+ * audit.h
+ *		The audit log (spec section 9): one members.audit_log row per
+ *		mutation, including refused attempts whose target was resolved.
+ *
+ * IDENTIFICATION
+ *		src/audit.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MEMBERS_AUDIT_H
+#define MEMBERS_AUDIT_H
+
+#include "lib/stringinfo.h"
+#include "utils/uuid.h"
+
+#include "actor.h"
+
+/* One audit row. */
+typedef struct MembersAuditEntry
+{
+	const MembersActor *actor;	/* user id, or NULL user_id for the system */
+	const pg_uuid_t *organization_id;	/* NULL when none */
+	const char *action;			/* "create", "write" or "delete" */
+	const char *resource_type;	/* "organization_member", "custom_role",
+								 * "user" */
+	pg_uuid_t	resource_id;
+	const char *resource_target;	/* username or role name */
+	const char *diff;			/* JSON object text; "{}" for failures */
+	int			status_code;	/* the HTTP-equivalent status */
+} MembersAuditEntry;
+
+/*
+ * Write the row in the current transaction (successful mutations: atomic
+ * with the change).  The caller is connected to SPI as the owner.
+ */
+extern void members_audit_write(const MembersAuditEntry *e);
+
+/*
+ * Write the row so that it survives the caller's transaction aborting
+ * (refused attempts, written just before the error is raised); returns
+ * once the row is committed.  See audit.c for how.
+ */
+extern void members_audit_write_autonomous(const MembersAuditEntry *e);
+
+/*
+ * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}} entry for
+ * one field whose old and new values are JSON texts (NULL = absent); equal
+ * values are skipped.  *first as for mj_key; the caller opens and closes
+ * the object.
+ */
+extern void members_audit_diff_field(StringInfo buf, bool *first,
+									 const char *field,
+									 const char *old_json,
+									 const char *new_json);
+
+#endif							/* MEMBERS_AUDIT_H */
