@@ -83,6 +83,18 @@ SELECT members.current_actor();
 SHOW members.actor;
 \c - postgres
 
+-- ... even when the library is first loaded inside a SECURITY DEFINER
+-- function of a trusted owner: the value is checked against the session's
+-- (outer) user too, so the plain role's placeholder is not adopted.
+CREATE FUNCTION public.definer_actor() RETURNS text LANGUAGE sql SECURITY DEFINER
+	SET search_path = pg_catalog AS $$ SELECT coalesce(members.current_actor()::text, 'system') $$;
+GRANT EXECUTE ON FUNCTION public.definer_actor() TO members_plain;
+\c - members_plain
+SET members.actor = '00000000-0000-0000-0000-000000000001';
+SELECT public.definer_actor();
+\c - postgres
+DROP FUNCTION public.definer_actor();
+
 -- A setting of the service role applied at login is honoured.
 ALTER ROLE members_app SET members.actor = '00000000-0000-0000-0000-000000000001';
 \c - members_app

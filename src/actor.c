@@ -8,7 +8,8 @@
  * privileges of members.service_role may set it: the check hook raises
  * 42501 for anyone else at SET time.  The hook also runs when the library
  * is loaded after a value was set (the placeholder is re-applied), so a
- * value set before loading is checked too.  Parallel workers restore the
+ * value set before loading is checked too, against both the current and the
+ * session-level (outer) user.  Parallel workers restore the
  * leader's value without the check.
  *
  * IDENTIFICATION
@@ -51,20 +52,51 @@ typedef struct ActorExtra
 	pg_uuid_t	id;
 } ActorExtra;
 
+/* Is role a superuser or does it have the privileges of the service role? */
+static bool
+role_is_trusted(Oid role)
+{
+	Oid			service;
+
+	if (superuser_arg(role))
+		return true;
+	if (service_role_name == NULL || service_role_name[0] == '\0')
+		return false;
+	service = get_role_oid(service_role_name, true);
+	if (!OidIsValid(service))
+		return false;
+	return has_privs_of_role(role, service);
+}
+
 /* See actor.h. */
 bool
 members_caller_is_trusted(void)
 {
-	Oid			role;
+	return role_is_trusted(GetUserId());
+}
 
-	if (superuser())
-		return true;
-	if (service_role_name == NULL || service_role_name[0] == '\0')
+/*
+ * True while _PG_init defines the settings: a value found then was set
+ * before the library was loaded, by whoever was the session's user then,
+ * not necessarily by the current user (who may be the owner of a SECURITY
+ * DEFINER function that merely triggered the load).
+ */
+static bool loading_library = false;
+
+/*
+ * Who must be trusted for a value being applied now: the current user at
+ * SET time; while loading, both the current and the outer (session-level)
+ * user, so that a placeholder set by an untrusted role is never adopted
+ * because a trusted function happened to load the library.
+ */
+static bool
+setter_is_trusted(void)
+{
+	if (!role_is_trusted(GetUserId()))
 		return false;
-	role = get_role_oid(service_role_name, true);
-	if (!OidIsValid(role))
+	if (loading_library && !role_is_trusted(GetOuterUserId()))
 		return false;
-	return has_privs_of_role(GetUserId(), role);
+	return true;
 }
 
 /*
@@ -102,7 +134,7 @@ check_actor(char **newval, void **extra, GucSource source)
 			GUC_check_errmsg("members.actor can only be set inside a transaction");
 			return false;
 		}
-		if (!members_caller_is_trusted())
+		if (!setter_is_trusted())
 		{
 			GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
 			GUC_check_errmsg("permission denied to set parameter \"members.actor\"");
@@ -165,6 +197,7 @@ members_actor_init(void)
 							   NULL,
 							   NULL);
 
+	loading_library = true;
 	DefineCustomStringVariable("members.actor",
 							   gettext_noop("Id of the user on whose behalf members functions act."),
 							   gettext_noop("Set per transaction by trusted callers (superusers and members of members.service_role). Empty means the caller itself acts as the system, if trusted."),
@@ -176,6 +209,7 @@ members_actor_init(void)
 							   assign_actor,
 							   NULL);
 
+	loading_library = false;
 	MarkGUCPrefixReserved("members");
 
 	/*
@@ -189,7 +223,7 @@ members_actor_init(void)
 		pg_uuid_t	id;
 
 		if (members_parse_uuid(inherited, &id) && IsTransactionState() &&
-			members_caller_is_trusted())
+			role_is_trusted(GetUserId()) && role_is_trusted(GetOuterUserId()))
 		{
 			actor_is_set = true;
 			actor_uuid = id;
