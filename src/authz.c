@@ -30,6 +30,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
@@ -54,6 +55,8 @@ typedef struct NameCache
 	int			resource;
 	int			alen;
 	int			rlen;
+	bool		fixed;			/* both names are constants of this call
+								 * site: parsed once */
 	char		aname[64];
 	char		rname[64];
 } NameCache;
@@ -165,6 +168,24 @@ resource_id(const char *name, int len)
 }
 
 /*
+ * Is argument argnum of this call site a Const?  (Not any Param: PL/pgSQL
+ * keeps one expression state, and so fn_extra, across calls with different
+ * variable values.)
+ */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argnum)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	if (argnum < 0 || argnum >= list_length(args))
+		return false;
+	return IsA(list_nth(args, argnum), Const);
+}
+
+/*
  * Parse the action (argument aarg) and resource type (rarg) of a check,
  * remembering the last names of this call site in fn_extra.
  */
@@ -177,6 +198,13 @@ parse_names(FunctionCallInfo fcinfo, int aarg, int rarg, int *action, int *resou
 	int			alen;
 	int			rlen;
 
+	/* constant names were parsed by the first call of this call site */
+	if (nc != NULL && nc->fixed)
+	{
+		*action = nc->action;
+		*resource = nc->resource;
+		return;
+	}
 	if (PG_ARGISNULL(aarg))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -208,20 +236,27 @@ parse_names(FunctionCallInfo fcinfo, int aarg, int rarg, int *action, int *resou
 		nc->rlen = rlen;
 		memcpy(nc->rname, VARDATA_ANY(r), rlen);
 	}
+	/* constants of this call site never change: skip the comparisons */
+	nc->fixed = arg_is_const(fcinfo->flinfo, aarg) &&
+		arg_is_const(fcinfo->flinfo, rarg);
 	*action = nc->action;
 	*resource = nc->resource;
 }
 
 /* A uuid argument, NULL for SQL NULL or the nil uuid (Coder's "no org"). */
-static const pg_uuid_t *
+static inline const pg_uuid_t *
 uuid_arg(FunctionCallInfo fcinfo, int n)
 {
 	pg_uuid_t  *u;
+	uint64		a;
+	uint64		b;
 
 	if (PG_ARGISNULL(n))
 		return NULL;
 	u = PG_GETARG_UUID_P(n);
-	return members_uuid_is_nil(u) ? NULL : u;
+	memcpy(&a, u->data, sizeof(a));
+	memcpy(&b, u->data + sizeof(a), sizeof(b));
+	return (a | b) == 0 ? NULL : u;
 }
 
 /*
@@ -253,10 +288,23 @@ members_authorize(PG_FUNCTION_ARGS)
 	int			resource;
 	MembersObject obj;
 	MembersActor actor;
+	pg_uuid_t	actor_id;
+	const MembersSubject *s;
 
-	members_subject_cache_sync();
 	parse_names(fcinfo, 0, 1, &action, &resource);
 	object_args(fcinfo, 2, resource, &obj);
+
+	/*
+	 * The hot path resolves the actor itself (members_subject_get accepts
+	 * invalidations); members_current_actor decides and raises everything
+	 * else: the system, no actor, an unusable user.
+	 */
+	if (members_actor_setting(&actor_id))
+	{
+		s = members_subject_get(&actor_id);
+		if (likely(s->found && s->active))
+			PG_RETURN_BOOL(members_subject_allowed(s, action, &obj));
+	}
 	members_current_actor(&actor);
 	if (actor.is_system)
 		PG_RETURN_BOOL(true);

@@ -22,13 +22,21 @@
  *   relcache invalidation of the changed table.  PostgreSQL sends it at
  *   commit to every backend (and applies it locally at the next command,
  *   and again on abort); on a hot standby it is replayed from the commit
- *   record.  The relcache callback only clears cache_valid; the next lookup
- *   drops the whole cache.
+ *   record.  The relcache callback only flags; the next lookup after the
+ *   flag takes effect (below) drops the whole cache.
  *
  * - Pending invalidations are accepted once per statement
  *   (members_subject_cache_sync), so a committed change is seen by the next
  *   statement of every session but never in the middle of one (authorize is
- *   STABLE).
+ *   STABLE).  PostgreSQL also delivers invalidations in the middle of a
+ *   statement (whenever a backend takes a lock it did not hold, for
+ *   instance while building another subject), so the callback only marks
+ *   one as pending; it takes effect at the next statement.  A transaction
+ *   that wrote a watched table itself (the trigger notes it) also applies
+ *   pending invalidations at command and subtransaction boundaries, so its
+ *   own changes count from its next command on and stop counting when a
+ *   subtransaction rolls back.  In the common case, a read-only statement,
+ *   this costs a check two comparisons.
  *
  * - A subject is built from the latest committed state (plus this
  *   transaction's own changes) with GetLatestSnapshot, not the transaction
@@ -102,12 +110,21 @@ typedef struct SubjectEntry
 static MemoryContext SubjectCacheContext = NULL;
 static HTAB *subject_hash = NULL;
 static bool cache_valid = true;
+static bool inval_pending = false;	/* an invalidation awaits a boundary */
 static uint64 cache_generation = 0;
 static MembersSubject *last_subject = NULL;
 
-/* Statement we last accepted invalidations for. */
+/*
+ * Statement we last accepted invalidations for, and the command and
+ * subtransaction at which pending invalidations were last applied.
+ */
 static LocalTransactionId sync_lxid = InvalidLocalTransactionId;
 static TimestampTz sync_stmt_start = 0;
+static CommandId sync_cid = InvalidCommandId;
+static SubTransactionId sync_subxid = InvalidSubTransactionId;
+
+/* The last transaction of this backend that wrote a watched table. */
+static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
 
 /* Prepared plans. */
 static SPIPlanPtr plan_user = NULL;
@@ -150,14 +167,15 @@ is_watched(Oid relid)
 
 /*
  * Relcache callback: a watched table (or everything, InvalidOid) changed.
- * Only flags; no catalog access here.
+ * Only flags; no catalog access here.  The cache is dropped at the next
+ * boundary (members_subject_cache_sync), not in the middle of a statement.
  */
 static void
 subject_relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || is_watched(relid))
 	{
-		cache_valid = false;
+		inval_pending = true;
 		cache_generation++;
 		if (relid != InvalidOid)
 			watched_oids_known = false;	/* re-read: the table may be gone */
@@ -216,12 +234,37 @@ members_subject_cache_sync(void)
 {
 	LocalTransactionId lxid = MyProc->lxid;
 	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	CommandId	cid;
+	SubTransactionId subxid;
 
-	if (lxid != sync_lxid || stmt != sync_stmt_start)
+	if (lxid == sync_lxid && stmt == sync_stmt_start)
+	{
+		/*
+		 * The same statement.  Only this transaction's own writes to the
+		 * watched tables take effect before it ends: from the next command
+		 * on, and at once when a subtransaction rolls back.
+		 */
+		if (likely(wrote_lxid != lxid))
+			return;
+		cid = GetCurrentCommandId(false);
+		subxid = GetCurrentSubTransactionId();
+		if (cid == sync_cid && subxid == sync_subxid)
+			return;
+	}
+	else
 	{
 		AcceptInvalidationMessages();
 		sync_lxid = lxid;
 		sync_stmt_start = stmt;
+		cid = GetCurrentCommandId(false);
+		subxid = GetCurrentSubTransactionId();
+	}
+	sync_cid = cid;
+	sync_subxid = subxid;
+	if (inval_pending)
+	{
+		inval_pending = false;
+		cache_valid = false;
 	}
 }
 
@@ -466,6 +509,26 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		s->norgs++;
 	}
 
+	/* the hash index over the organizations (load factor at most 1/2) */
+	if (s->norgs > 0)
+	{
+		uint32		size = 4;
+
+		while (size < (uint32) s->norgs * 2)
+			size <<= 1;
+		s->org_mask = size - 1;
+		s->org_index = MemoryContextAlloc(cxt, sizeof(int32) * size);
+		memset(s->org_index, -1, sizeof(int32) * size);
+		for (int i = 0; i < s->norgs; i++)
+		{
+			uint32		h = members_org_hash(&s->orgs[i].org_id) & s->org_mask;
+
+			while (s->org_index[h] >= 0)
+				h = (h + 1) & s->org_mask;
+			s->org_index[h] = i;
+		}
+	}
+
 	UnregisterSnapshot(snap);
 	members_restore_user(&sw);
 	SPI_finish();
@@ -493,6 +556,7 @@ members_subject_get(const pg_uuid_t *user_id)
 	MemoryContext cxt;
 	bool		keep_invalid = false;
 
+	members_subject_cache_sync();
 	if (!cache_valid)
 		members_subject_cache_reset();
 	if (last_subject != NULL && members_uuid_equal(&last_subject->user_id, user_id))
@@ -564,28 +628,6 @@ members_subject_get(const pg_uuid_t *user_id)
 	return s;
 }
 
-/* See subject.h (binary search over the sorted organizations). */
-const MembersSubjectOrg *
-members_subject_org(const MembersSubject *s, const pg_uuid_t *org_id)
-{
-	int			lo = 0;
-	int			hi = s->norgs - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		int			c = memcmp(s->orgs[mid].org_id.data, org_id->data, UUID_LEN);
-
-		if (c == 0)
-			return &s->orgs[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
-}
-
 #define ANYORG_INDEX(level, r, a) \
 	(((level) * MEMBERS_NUM_RES_SLOTS + (r)) * (MEMBERS_NUM_ACTIONS + 1) + (a))
 #define ANYORG_SIZE (2 * MEMBERS_NUM_RES_SLOTS * (MEMBERS_NUM_ACTIONS + 1))
@@ -650,6 +692,7 @@ members_invalidate_subject_cache(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("members.invalidate_subject_cache() must be called as a trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
+	wrote_lxid = MyProc->lxid;
 	return PointerGetDatum(NULL);
 }
 

@@ -53,6 +53,9 @@ typedef struct MembersSubject
 									 * the implied member last */
 	int			norgs;
 	MembersSubjectOrg *orgs;	/* sorted by org_id, non-deleted orgs only */
+	uint32		org_mask;		/* size of org_index - 1 */
+	int32	   *org_index;		/* open addressing by org id hash: index into
+								 * orgs, -1 for an empty slot; NULL if no orgs */
 	int8	   *anyorg;			/* lazily: [2][SLOTS][ACTIONS] max votes */
 } MembersSubject;
 
@@ -62,7 +65,11 @@ extern void members_subject_cache_init(void);
 /*
  * Accept pending invalidation messages once per statement, so that a
  * change committed by another session is seen by the next statement but
- * never in the middle of one.  Called at the start of every check.
+ * never in the middle of one; invalidations that arrive within a statement
+ * take effect at the next statement, or, in a transaction that changed the
+ * watched tables itself, at its next command or subtransaction boundary (so
+ * it sees its own changes from its next command on).  Called by
+ * members_subject_get; cheap when nothing changed.
  */
 extern void members_subject_cache_sync(void);
 
@@ -75,9 +82,45 @@ extern void members_subject_cache_sync(void);
  */
 extern const MembersSubject *members_subject_get(const pg_uuid_t *user_id);
 
-/* The subject's entry for an organization, or NULL if not a member. */
-extern const MembersSubjectOrg *members_subject_org(const MembersSubject *s,
-													const pg_uuid_t *org_id);
+/* Hash of an organization id for MembersSubject.org_index. */
+static inline uint32
+members_org_hash(const pg_uuid_t *u)
+{
+	uint64		a;
+	uint64		b;
+	uint64		h;
+
+	memcpy(&a, u->data, sizeof(a));
+	memcpy(&b, u->data + sizeof(a), sizeof(b));
+	h = a ^ (b * UINT64CONST(0x9E3779B97F4A7C15));
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/*
+ * The subject's entry for an organization, or NULL if not a member: one
+ * hash probe (a check's cost does not grow with the number of
+ * organizations).
+ */
+static inline const MembersSubjectOrg *
+members_subject_org(const MembersSubject *s, const pg_uuid_t *org_id)
+{
+	uint32		h;
+
+	if (s->org_index == NULL)
+		return NULL;
+	for (h = members_org_hash(org_id) & s->org_mask;; h = (h + 1) & s->org_mask)
+	{
+		int32		i = s->org_index[h];
+
+		if (i < 0)
+			return NULL;
+		if (memcmp(s->orgs[i].org_id.data, org_id->data, UUID_LEN) == 0)
+			return &s->orgs[i];
+	}
+}
 
 /*
  * Max over the subject's organizations of the org-level (level 0) or
