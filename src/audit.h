@@ -40,15 +40,20 @@ extern void members_audit_write(const MembersAuditEntry *e);
 /*
  * Write the row so that it survives the caller's transaction aborting
  * (refused attempts, written just before the error is raised); returns
- * once the row is committed.  See audit.c for how.
+ * once the row is committed.  Never raises because of auditing: when the
+ * row cannot be written (no free background worker slot, recovery, a lock
+ * on audit_log held by this transaction, the worker failing) it emits a
+ * WARNING and returns.  See audit.c for how.
  */
 extern void members_audit_write_autonomous(const MembersAuditEntry *e);
 
 /*
  * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}} entry for
- * one field whose old and new values are JSON texts (NULL = absent); equal
- * values are skipped.  *first as for mj_key; the caller opens and closes
- * the object.
+ * one field whose old and new values are JSON texts (NULL = absent, written
+ * as JSON null); values equal as jsonb are skipped.  *first as for mj_key;
+ * the caller opens and closes the object.  (Coder shows an absent side as
+ * Go's zero value of the field: "" for strings, the nil uuid, the zero time
+ * "0001-01-01T00:00:00Z", null for lists; callers that want that pass it.)
  */
 extern void members_audit_diff_field(StringInfo buf, bool *first,
 									 const char *field,

@@ -8,7 +8,7 @@ PG_CONFIG=$PG_BIN/pg_config
 export PG_CONFIG
 
 # Debian packages every suite needs.
-MEMBERS_APT_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential libipc-run-perl nginx-light python3 jq"
+MEMBERS_APT_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential libipc-run-perl nginx-light python3 python3-psycopg jq"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -1,0 +1,627 @@
+/*-------------------------------------------------------------------------
+ *
+ * endpoints_read.c
+ *		The four read endpoints of Coder's members API:
+ *		  members.organization_members(organization)
+ *		  members.paginated_organization_members(organization, limit, offset)
+ *		  members.organization_roles(organization)
+ *		  members.site_roles()
+ *
+ * Each function accepts pending cache invalidations, resolves the actor
+ * (28000), resolves the organization (22023 empty, P0002 unknown or
+ * unreadable), authorizes as Coder does for that endpoint (spec 7.5, 7.6,
+ * 7.8, 8.1: 404 or 403), then reads as the extension owner through plans
+ * prepared once, and returns Coder's JSON.  They write nothing (STABLE):
+ * every SPI call is read-only and sees the calling statement's snapshot,
+ * so a count and the page it describes agree.
+ *
+ * Listings are deterministic (shared/design.md, "Decisions"): members by
+ * lower(username) then user id; built-in roles by name, then custom roles
+ * by name.
+ *
+ * Member rows are streamed through a cursor in batches, with per-row memory
+ * reset, so that listing 100,000 members holds only the JSON text being
+ * built and one batch of rows.  A page is selected in SQL (OFFSET/LIMIT),
+ * never by skipping rows here.
+ *
+ * IDENTIFICATION
+ *		src/endpoints_read.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "actor.h"
+#include "assign.h"
+#include "authz.h"
+#include "bootstrap.h"
+#include "builtin_roles.h"
+#include "jsonout.h"
+#include "member_json.h"
+#include "permission.h"
+#include "registry.h"
+#include "resolve.h"
+#include "subject.h"
+#include "util.h"
+
+PG_FUNCTION_INFO_V1(members_organization_members);
+PG_FUNCTION_INFO_V1(members_paginated_organization_members);
+PG_FUNCTION_INFO_V1(members_organization_roles);
+PG_FUNCTION_INFO_V1(members_site_roles);
+
+/* Rows fetched from a cursor at a time. */
+#define MEMBER_FETCH_BATCH	1000
+
+/*---- prepared plans ----*/
+static SPIPlanPtr plan_members_all = NULL;
+static SPIPlanPtr plan_members_one = NULL;
+static SPIPlanPtr plan_members_page = NULL;
+static SPIPlanPtr plan_members_from = NULL;
+static SPIPlanPtr plan_members_count = NULL;
+static SPIPlanPtr plan_custom_roles = NULL;
+
+/*
+ * The columns of OrganizationMemberWithUserData and the join they come
+ * from.  Soft-deleted users are hidden (spec 7.5, 7.9).
+ */
+#define MEMBER_SELECT \
+	"SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, " \
+	"m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles " \
+	"FROM members.organization_members m " \
+	"JOIN members.users u ON u.id OPERATOR(pg_catalog.=) m.user_id " \
+	"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u.deleted "
+
+/*
+ * The listing order (design.md: members by lower(username), Coder's ORDER
+ * BY); the user id breaks ties, so the order is total even if a deleted
+ * user's name came back.  lower(username) in the database's collation is
+ * what the unique index users_username_lower_idx holds, so the first pages
+ * are read in index order and stop early.
+ */
+#define MEMBER_ORDER \
+	"ORDER BY pg_catalog.lower(u.username), u.id "
+
+/*
+ * Append one OrganizationMemberWithUserData object (spec 1.3) for a row of
+ * MEMBER_SELECT: the user's fields, "global_roles" (the stored site roles
+ * as SlimRoles without organization_id; the implied member is not added),
+ * then the OrganizationMember fields flattened in.
+ */
+static void
+member_with_user_json(StringInfo buf, const MembersRoleNames *names,
+					  HeapTuple row, TupleDesc desc)
+{
+	bool		first;
+	bool		isnull;
+	Datum		d;
+	char	  **site_roles;
+	int			nsite_roles;
+	char	   *s;
+
+	mj_open(buf, '{', &first);
+	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
+	/* name and avatar_url are omitempty in codersdk.MinimalUser */
+	s = members_col_text(row, desc, "name");
+	if (s[0] != '\0')
+		mj_kv_string(buf, &first, "name", s);
+	s = members_col_text(row, desc, "avatar_url");
+	if (s[0] != '\0')
+		mj_kv_string(buf, &first, "avatar_url", s);
+	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
+
+	d = members_col_datum(row, desc, "rbac_roles", &isnull);
+	if (isnull)
+		elog(ERROR, "users.rbac_roles is unexpectedly null");
+	site_roles = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &nsite_roles);
+	mj_key(buf, &first, "global_roles");
+	members_slim_roles_json(buf, site_roles, nsite_roles, NULL);
+
+	members_org_member_fields(buf, &first, names, row, desc);
+	mj_close(buf, '}');
+}
+
+/*
+ * Run a plan returning MEMBER_SELECT's columns (prepared with cursor_plan)
+ * as a read-only cursor and append each row as an array element (*first
+ * as for mj_elem).  When check_actor is not NULL, rows that actor may not
+ * read ({organization_member, org, owner = the row's user}) are silently
+ * left out (spec 7.5).
+ */
+static void
+append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
+				   Datum *values, const char *nulls,
+				   const MembersRoleNames *names,
+				   const MembersActor *check_actor, const pg_uuid_t *org_id)
+{
+	Portal		portal;
+	MemoryContext rowcxt;
+
+	portal = SPI_cursor_open(NULL, plan, values, nulls, true);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "members listing row",
+								   ALLOCSET_DEFAULT_SIZES);
+	for (;;)
+	{
+		SPITupleTable *tab;
+		uint64		n;
+
+		SPI_cursor_fetch(portal, true, MEMBER_FETCH_BATCH);
+		tab = SPI_tuptable;
+		n = SPI_processed;
+		if (n == 0)
+		{
+			SPI_freetuptable(tab);
+			break;
+		}
+		for (uint64 i = 0; i < n; i++)
+		{
+			HeapTuple	row = tab->vals[i];
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+			bool		visible = true;
+
+			if (check_actor != NULL)
+			{
+				pg_uuid_t	user_id = members_col_uuid(row, tab->tupdesc, "user_id");
+
+				visible = members_actor_allowed(check_actor, MEMBERS_ACT_READ,
+												MEMBERS_RES_ORGANIZATION_MEMBER,
+												org_id, &user_id);
+			}
+			if (visible)
+			{
+				mj_elem(buf, first);
+				member_with_user_json(buf, names, row, tab->tupdesc);
+			}
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(rowcxt);
+		}
+		SPI_freetuptable(tab);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
+}
+
+/*
+ * As members_plan, for a plan run through a cursor: prepared NO SCROLL, so
+ * that the executor need not support backward scans, which would turn a
+ * LIMIT's bounded top-N sort into a full sort kept for random access.
+ */
+static SPIPlanPtr
+cursor_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	SPIPlanPtr	plan;
+
+	if (*slot != NULL)
+		return *slot;
+	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, CURSOR_OPT_NO_SCROLL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare_cursor failed for \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	*slot = plan;
+	return plan;
+}
+
+/* May the actor read every member of the organization (no owner)? */
+static bool
+actor_reads_all_members(const MembersActor *actor, const pg_uuid_t *org_id)
+{
+	return members_actor_allowed(actor, MEMBERS_ACT_READ,
+								 MEMBERS_RES_ORGANIZATION_MEMBER, org_id, NULL);
+}
+
+/* The organization argument (NULL when SQL NULL: "must be provided"). */
+static char *
+org_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/*
+ * SQL: members.organization_members(organization text) returns jsonb.
+ *
+ * GET /organizations/{organization}/members (spec 7.5): a JSON array of
+ * OrganizationMemberWithUserData.  Rows the actor may not read are left
+ * out without an error.  Reading without an owner is decided by the site
+ * and org levels alone, and for a row owned by someone else the member
+ * level is not consulted, so an actor who may not read all members can see
+ * at most their own row; only that row is then fetched (and still checked).
+ */
+Datum
+members_organization_members(PG_FUNCTION_ARGS)
+{
+	char	   *orgarg = org_arg(fcinfo, 0);
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserSwitch sw;
+	MembersRoleNames *names;
+	StringInfoData buf;
+	SPIPlanPtr	plan;
+	Datum		values[2];
+	bool		first;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+	names = members_role_names_load(&org.id, true);
+
+	mj_open(&buf, '[', &first);
+	values[0] = UUIDPGetDatum(&org.id);
+	if (actor_reads_all_members(&actor, &org.id))
+	{
+		plan = cursor_plan(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
+						   1, (Oid[]) {UUIDOID});
+		append_member_rows(&buf, &first, plan, values, NULL, names, NULL, &org.id);
+	}
+	else if (!actor.is_system)
+	{
+		plan = cursor_plan(&plan_members_one,
+						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
+						   2, (Oid[]) {UUIDOID, UUIDOID});
+		values[1] = UUIDPGetDatum(&actor.user_id);
+		append_member_rows(&buf, &first, plan, values, NULL, names, &actor, &org.id);
+	}
+	mj_close(&buf, ']');
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * Coder's PositiveInt32 query parameter check (spec 7.6): append the
+ * validation of one parameter to detail when it is negative.
+ */
+static void
+check_page_param(StringInfo detail, const char *field, int32 value)
+{
+	if (value >= 0)
+		return;
+	if (detail->len > 0)
+		appendStringInfoChar(detail, ' ');
+	appendStringInfo(detail,
+					 "Query param \"%s\" must be a valid 32-bit positive integer: value is negative.",
+					 field);
+}
+
+/*
+ * SQL: members.paginated_organization_members(organization text, "limit"
+ * integer DEFAULT 0, "offset" integer DEFAULT 0) returns jsonb.
+ *
+ * GET /organizations/{organization}/paginated-members (spec 7.6):
+ * {"members": [...], "count": N}.  Checks in Coder's order: organization
+ * (404), then the query parameters (400), then read on every member of
+ * the organization (404).  limit 0 (or NULL) means no limit, offset NULL
+ * means 0.  count is the number of visible members before offset and
+ * limit; a page past the end is {"members": [], "count": N} (design.md).
+ * The count and the page are two queries over the same snapshot, so that
+ * the page is selected with LIMIT/OFFSET over an ordered scan instead of
+ * sorting every row under a window count.  The count is written as an
+ * anti-join with the (few) deleted users, which the membership foreign key
+ * makes equal to the join with the live ones and which is about twice as
+ * fast on large organizations.
+ */
+Datum
+members_paginated_organization_members(PG_FUNCTION_ARGS)
+{
+	char	   *orgarg = org_arg(fcinfo, 0);
+	int32		limit = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
+	int32		offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserSwitch sw;
+	MembersRoleNames *names;
+	StringInfoData buf;
+	StringInfoData detail;
+	SPIPlanPtr	plan;
+	Datum		values[3];
+	int64		count;
+	bool		isnull;
+	bool		first;
+	bool		ofirst;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+
+	initStringInfo(&detail);
+	check_page_param(&detail, "limit", limit);
+	check_page_param(&detail, "offset", offset);
+	if (detail.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("query parameters have invalid values"),
+				 errdetail_internal("%s", detail.data)));
+
+	if (!actor_reads_all_members(&actor, &org.id))
+		members_not_found();
+
+	values[0] = UUIDPGetDatum(&org.id);
+	plan = members_plan(&plan_members_count,
+						"SELECT pg_catalog.count(*) AS count "
+						"FROM members.organization_members m "
+						"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+						"AND NOT EXISTS (SELECT 1 FROM members.users u "
+						"  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
+						1, (Oid[]) {UUIDOID});
+	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not count organization members");
+	count = DatumGetInt64(members_col_datum(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, "count",
+											&isnull));
+	SPI_freetuptable(SPI_tuptable);
+
+	mj_open(&buf, '{', &ofirst);
+	mj_key(&buf, &ofirst, "members");
+	mj_open(&buf, '[', &first);
+	if (offset < count)
+	{
+		names = members_role_names_load(&org.id, true);
+		values[1] = Int64GetDatum((int64) offset);
+		if (limit > 0)
+		{
+			/*
+			 * Pick the page from the narrow (name, id) rows, then fetch the
+			 * page's full rows: a deep OFFSET then sorts only the keys.
+			 */
+			plan = cursor_plan(&plan_members_page,
+							   "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
+							   "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
+							   "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
+							   "      FROM members.organization_members m2 "
+							   "      JOIN members.users u2 ON u2.id OPERATOR(pg_catalog.=) m2.user_id "
+							   "      WHERE m2.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u2.deleted "
+							   "      ORDER BY pg_catalog.lower(u2.username), u2.id "
+							   "      OFFSET $2 LIMIT $3) p "
+							   "JOIN members.organization_members m "
+							   "  ON m.organization_id OPERATOR(pg_catalog.=) $1 "
+							   "  AND m.user_id OPERATOR(pg_catalog.=) p.id "
+							   "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
+							   "ORDER BY p.k, p.id",
+							   3, (Oid[]) {UUIDOID, INT8OID, INT8OID});
+			values[2] = Int64GetDatum((int64) limit);
+		}
+		else
+		{
+			/* limit 0: every row from the offset on */
+			plan = cursor_plan(&plan_members_from,
+							   MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
+							   2, (Oid[]) {UUIDOID, INT8OID});
+		}
+		append_member_rows(&buf, &first, plan, values, NULL, names, NULL, &org.id);
+	}
+	mj_close(&buf, ']');
+	mj_key(&buf, &ofirst, "count");
+	mj_int64(&buf, count);
+	mj_close(&buf, '}');
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * Append one AssignableRoles object (spec 1.3): the Role fields, then
+ * "assignable" and "built_in".  org_id NULL omits "organization_id" (site
+ * roles); member NULL with member_null writes JSON null for
+ * "organization_member_permissions" (custom roles, db2sdk.Role).
+ */
+static void
+assignable_role_json(StringInfo buf, const char *name, const pg_uuid_t *org_id,
+					 const char *display_name,
+					 const MembersPermList *site, const MembersPermList *user,
+					 const MembersPermList *org, const MembersPermList *member,
+					 bool member_null, bool assignable, bool built_in)
+{
+	bool		first;
+
+	mj_open(buf, '{', &first);
+	mj_kv_string(buf, &first, "name", name);
+	if (org_id != NULL)
+		mj_kv_uuid(buf, &first, "organization_id", org_id);
+	mj_kv_string(buf, &first, "display_name", display_name);
+	mj_key(buf, &first, "site_permissions");
+	members_permlist_to_json(buf, site);
+	mj_key(buf, &first, "user_permissions");
+	members_permlist_to_json(buf, user);
+	mj_key(buf, &first, "organization_permissions");
+	members_permlist_to_json(buf, org);
+	mj_key(buf, &first, "organization_member_permissions");
+	if (member_null)
+		appendStringInfoString(buf, "null");
+	else
+		members_permlist_to_json(buf, member);
+	mj_kv_bool(buf, &first, "assignable", assignable);
+	mj_kv_bool(buf, &first, "built_in", built_in);
+	mj_close(buf, '}');
+}
+
+/* qsort comparator: built-in roles by name. */
+static int
+builtin_by_name(const void *a, const void *b)
+{
+	const MembersBuiltinRole *ra = *(const MembersBuiltinRole *const *) a;
+	const MembersBuiltinRole *rb = *(const MembersBuiltinRole *const *) b;
+
+	return strcmp(ra->name, rb->name);
+}
+
+/*
+ * Append the listable built-ins of a scope, sorted by name, as
+ * AssignableRoles (spec 5.4): "member" and roles with an empty display
+ * name (organization-member) are never listed.  org_id is the organization
+ * for org built-ins, NULL for site built-ins.
+ */
+static void
+append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
+					 MembersRoleScope scope, const pg_uuid_t *org_id,
+					 bool sharing_disabled)
+{
+	int			count = members_builtin_role_count(scope);
+	const MembersBuiltinRole **roles = palloc(sizeof(MembersBuiltinRole *) * count);
+	int			n = 0;
+
+	for (int i = 0; i < count; i++)
+	{
+		const MembersBuiltinRole *b = members_builtin_role_at(scope, i, sharing_disabled);
+
+		if (b == NULL || b->display_name[0] == '\0' ||
+			strcmp(b->name, MEMBERS_ROLE_MEMBER) == 0)
+			continue;
+		roles[n++] = b;
+	}
+	qsort(roles, n, sizeof(MembersBuiltinRole *), builtin_by_name);
+
+	for (int i = 0; i < n; i++)
+	{
+		const MembersBuiltinRole *b = roles[i];
+
+		mj_elem(buf, first);
+		assignable_role_json(buf, b->name, org_id, b->display_name,
+							 &b->site, &b->user, &b->org, &b->member, false,
+							 members_can_assign_role(actor, b->name, org_id),
+							 true);
+	}
+	pfree(roles);
+}
+
+/*
+ * SQL: members.organization_roles(organization text) returns jsonb.
+ *
+ * GET /organizations/{organization}/members/roles (spec 7.8): the
+ * organization's five listable built-ins by name, then its custom roles by
+ * name, as AssignableRoles.  Needs read on {assign_org_role, org}, else
+ * 404.  A custom role is assignable when the actor may assign the
+ * placeholder "custom-organization-role" in that organization.
+ */
+Datum
+members_organization_roles(PG_FUNCTION_ARGS)
+{
+	char	   *orgarg = org_arg(fcinfo, 0);
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserSwitch sw;
+	StringInfoData buf;
+	SPIPlanPtr	plan;
+	Datum		values[1];
+	bool		first;
+	bool		custom_assignable;
+	SPITupleTable *tab;
+	uint64		n;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
+							   &org.id, NULL))
+		members_not_found();
+
+	mj_open(&buf, '[', &first);
+	append_builtin_roles(&buf, &first, &actor, MEMBERS_SCOPE_ORG, &org.id,
+						 org.sharing_disabled);
+
+	plan = members_plan(&plan_custom_roles,
+						"SELECT c.name, c.display_name, c.organization_id, "
+						"c.site_permissions, c.user_permissions, c.org_permissions "
+						"FROM members.custom_roles c "
+						"WHERE c.organization_id OPERATOR(pg_catalog.=) $1 "
+						"ORDER BY c.name COLLATE \"C\"",
+						1, (Oid[]) {UUIDOID});
+	values[0] = UUIDPGetDatum(&org.id);
+	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read custom roles");
+	tab = SPI_tuptable;
+	n = SPI_processed;
+
+	custom_assignable = n > 0 &&
+		members_can_assign_role(&actor, MEMBERS_ROLE_CUSTOM_ORG, &org.id);
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	row = tab->vals[i];
+		TupleDesc	desc = tab->tupdesc;
+		pg_uuid_t	role_org = members_col_uuid(row, desc, "organization_id");
+		bool		isnull;
+		MembersPermList *lists[3];
+		static const char *const cols[3] = {"site_permissions", "user_permissions",
+		"org_permissions"};
+		static const char *const fields[3] = {"site_permissions", "user_permissions",
+		"organization_permissions"};
+
+		/* stored lists were validated on write; drop anything unknown */
+		for (int k = 0; k < 3; k++)
+		{
+			Datum		d = members_col_datum(row, desc, cols[k], &isnull);
+
+			lists[k] = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
+												 fields[k], false);
+		}
+		mj_elem(&buf, &first);
+		assignable_role_json(&buf, members_col_text(row, desc, "name"), &role_org,
+							 members_col_text(row, desc, "display_name"),
+							 lists[0], lists[1], lists[2], NULL, true,
+							 custom_assignable, false);
+	}
+	SPI_freetuptable(tab);
+	mj_close(&buf, ']');
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * SQL: members.site_roles() returns jsonb.
+ *
+ * GET /users/roles (spec 8.1): the four listable site built-ins (owner,
+ * auditor, template-admin, user-admin; never member) by name, without
+ * organization_id.  Needs read on assign_role, else 42501 (Coder's 403).
+ * There are no site-wide custom roles in this schema.
+ */
+Datum
+members_site_roles(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	StringInfoData buf;
+	bool		first;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ROLE,
+							   NULL, NULL))
+		members_forbidden();
+
+	initStringInfo(&buf);
+	mj_open(&buf, '[', &first);
+	append_builtin_roles(&buf, &first, &actor, MEMBERS_SCOPE_SITE, NULL, false);
+	mj_close(&buf, ']');
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}

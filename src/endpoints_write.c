@@ -1,0 +1,892 @@
+/*-------------------------------------------------------------------------
+ *
+ * endpoints_write.c
+ *		The member-changing endpoints of Coder's members API (spec 7.2-7.4)
+ *		and PUT /users/{user}/roles (spec 8.2):
+ *
+ *		members.add_organization_member(organization, user)
+ *		members.remove_organization_member(organization, user)
+ *		members.update_organization_member_roles(organization, user, roles)
+ *		members.update_user_site_roles(user, roles)
+ *
+ * Each resolves the actor (28000), the path values (404 as P0002), then
+ * authorizes with Coder's checks in Coder's order, changes the row under a
+ * row lock and writes one audit row (src/audit.c) in the same transaction.
+ *
+ * Locking rules:
+ *	- a member row is locked FOR UPDATE before its roles are read for a role
+ *	  change or before it is deleted, so concurrent changes to one member
+ *	  are serialized: the second waits, then sees the first's result (or
+ *	  that the row is gone: 404, never a resurrected row);
+ *	- a user row is locked FOR UPDATE before its site roles are read;
+ *	- adding a member locks the organization and user rows FOR KEY SHARE (a
+ *	  concurrent hard delete gives 404, not a foreign-key error) and inserts
+ *	  with ON CONFLICT DO NOTHING on the primary key, so of two concurrent
+ *	  adds one inserts and the other, after waiting, gets 23505;
+ *	- custom roles named in a role change are locked FOR SHARE by
+ *	  members_check_role_changes, so they cannot disappear before the new
+ *	  roles are stored.
+ *
+ * Refused attempts whose target was resolved (every refusal of a removal or
+ * role change after the member or user was found) are audited with their
+ * status and an empty diff through members_audit_write_autonomous, which
+ * commits the row before the error is raised.  Failed additions are not
+ * audited (spec 9).
+ *
+ * IDENTIFICATION
+ *		src/endpoints_write.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#include "actor.h"
+#include "assign.h"
+#include "audit.h"
+#include "authz.h"
+#include "bootstrap.h"
+#include "builtin_roles.h"
+#include "ids.h"
+#include "jsonout.h"
+#include "member_json.h"
+#include "names.h"
+#include "registry.h"
+#include "resolve.h"
+#include "subject.h"
+#include "util.h"
+
+PG_FUNCTION_INFO_V1(members_add_organization_member);
+PG_FUNCTION_INFO_V1(members_remove_organization_member);
+PG_FUNCTION_INFO_V1(members_update_organization_member_roles);
+PG_FUNCTION_INFO_V1(members_update_user_site_roles);
+
+/*---- prepared plans ----*/
+static SPIPlanPtr plan_lock_org_user = NULL;
+static SPIPlanPtr plan_insert_member = NULL;
+static SPIPlanPtr plan_lock_member = NULL;
+static SPIPlanPtr plan_delete_member = NULL;
+static SPIPlanPtr plan_update_member_roles = NULL;
+static SPIPlanPtr plan_lock_user = NULL;
+static SPIPlanPtr plan_update_user_roles = NULL;
+
+#define MEMBER_COLUMNS "m.organization_id, m.user_id, m.created_at, m.updated_at, m.roles"
+
+/* Go's zero values, which Coder's audit diff shows for an absent side. */
+#define ZERO_UUID_JSON	"\"00000000-0000-0000-0000-000000000000\""
+#define ZERO_TIME_JSON	"\"0001-01-01T00:00:00Z\""
+
+/* HTTP-equivalent statuses recorded in the audit log. */
+#define HTTP_OK			200
+#define HTTP_NO_CONTENT	204
+#define HTTP_BAD_REQUEST	400
+#define HTTP_FORBIDDEN	403
+#define HTTP_NOT_FOUND	404
+
+/* An organization member as Coder's audit sees it (AuditableOrganizationMember). */
+typedef struct MemberState
+{
+	bool		present;
+	const char *username;
+	pg_uuid_t	user_id;
+	TimestampTz created_at;
+	TimestampTz updated_at;
+	char	  **roles;
+	int			nroles;
+} MemberState;
+
+/* Text argument n as a C string, NULL for SQL NULL. */
+static char *
+text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/*---- JSON texts for audit diffs ----*/
+
+static char *
+js_string(const char *s)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	mj_string(&b, s);
+	return b.data;
+}
+
+static char *
+js_uuid(const pg_uuid_t *u)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	mj_uuid(&b, u);
+	return b.data;
+}
+
+static char *
+js_time(TimestampTz t)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	mj_timestamp(&b, t);
+	return b.data;
+}
+
+static char *
+js_names(char **names, int n)
+{
+	StringInfoData b;
+	bool		first;
+
+	initStringInfo(&b);
+	mj_open(&b, '[', &first);
+	for (int i = 0; i < n; i++)
+	{
+		mj_elem(&b, &first);
+		mj_string(&b, names[i]);
+	}
+	mj_close(&b, ']');
+	return b.data;
+}
+
+/*
+ * Coder's audit diff of two member states over the tracked fields
+ * (username, user_id, created_at, updated_at, roles; organization_id is
+ * ignored): only changed fields, an absent side shown as Go's zero values.
+ */
+static char *
+member_diff(const MemberState *old, const MemberState *new)
+{
+	StringInfoData b;
+	bool		first;
+
+	initStringInfo(&b);
+	mj_open(&b, '{', &first);
+	members_audit_diff_field(&b, &first, "username",
+							 old->present ? js_string(old->username) : "\"\"",
+							 new->present ? js_string(new->username) : "\"\"");
+	members_audit_diff_field(&b, &first, "user_id",
+							 old->present ? js_uuid(&old->user_id) : ZERO_UUID_JSON,
+							 new->present ? js_uuid(&new->user_id) : ZERO_UUID_JSON);
+	members_audit_diff_field(&b, &first, "created_at",
+							 old->present ? js_time(old->created_at) : ZERO_TIME_JSON,
+							 new->present ? js_time(new->created_at) : ZERO_TIME_JSON);
+	members_audit_diff_field(&b, &first, "updated_at",
+							 old->present ? js_time(old->updated_at) : ZERO_TIME_JSON,
+							 new->present ? js_time(new->updated_at) : ZERO_TIME_JSON);
+	members_audit_diff_field(&b, &first, "roles",
+							 old->present ? js_names(old->roles, old->nroles) : "null",
+							 new->present ? js_names(new->roles, new->nroles) : "null");
+	mj_close(&b, '}');
+	return b.data;
+}
+
+/* A member state from an SPI row with MEMBER_COLUMNS. */
+static void
+member_state_from_row(MemberState *st, HeapTuple row, TupleDesc desc,
+					  const char *username)
+{
+	bool		isnull;
+	Datum		d;
+
+	st->present = true;
+	st->username = username;
+	st->user_id = members_col_uuid(row, desc, "user_id");
+	st->created_at = members_col_timestamptz(row, desc, "created_at");
+	st->updated_at = members_col_timestamptz(row, desc, "updated_at");
+	d = members_col_datum(row, desc, "roles", &isnull);
+	st->roles = members_text_array(DatumGetArrayTypeP(d), "roles", &st->nroles);
+}
+
+/*---- role lists ----*/
+
+/*
+ * The elements of a roles argument as C strings.  A NULL element or a
+ * multi-dimensional array is invalid input (22023); *bad says which
+ * message to give, the caller audits and raises (see raise_bad_roles).
+ */
+typedef enum RoleArrayProblem
+{
+	ROLES_OK,
+	ROLES_NULL_ELEMENT,
+	ROLES_MULTIDIM
+} RoleArrayProblem;
+
+static RoleArrayProblem
+role_array_elems(ArrayType *arr, char ***out, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count;
+	char	  **result;
+
+	if (ARR_NDIM(arr) > 1)
+		return ROLES_MULTIDIM;
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+	result = palloc(sizeof(char *) * (count + 1));
+	for (int i = 0; i < count; i++)
+	{
+		if (nulls[i])
+			return ROLES_NULL_ELEMENT;
+		result[i] = TextDatumGetCString(elems[i]);
+	}
+	result[count] = NULL;
+	*out = result;
+	*n = count;
+	return ROLES_OK;
+}
+
+/* Raise 22023 for a role-array problem. */
+static void
+raise_bad_roles(RoleArrayProblem p)
+{
+	if (p == ROLES_MULTIDIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("roles must be a one-dimensional array")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("roles must not contain null elements")));
+}
+
+/* Is name among names[0..n)? */
+static bool
+name_in(const char *name, char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Lower-case and de-duplicate names (first occurrence kept, in order);
+ * returns a palloc'd array with room for one more element.
+ */
+static char **
+lower_distinct(char **names, int n, int *nout)
+{
+	char	  **out = palloc(sizeof(char *) * (n + 2));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		char	   *l = members_lower(names[i]);
+
+		if (!name_in(l, out, k))
+			out[k++] = l;
+	}
+	out[k] = NULL;
+	*nout = k;
+	return out;
+}
+
+/*
+ * Coder's ChangeRoleSet: added = names of `to` not in `from` (in the order
+ * of `to`), removed = names of `from` not in `to` (in the order of `from`,
+ * where Coder's order is random).  Duplicates are ignored.
+ */
+static void
+change_role_set(char **from, int nfrom, char **to, int nto,
+				char ***added, int *nadded, char ***removed, int *nremoved)
+{
+	*added = palloc(sizeof(char *) * (nto + 1));
+	*removed = palloc(sizeof(char *) * (nfrom + 1));
+	*nadded = 0;
+	*nremoved = 0;
+	for (int i = 0; i < nto; i++)
+		if (!name_in(to[i], from, nfrom) && !name_in(to[i], *added, *nadded))
+			(*added)[(*nadded)++] = to[i];
+	for (int i = 0; i < nfrom; i++)
+		if (!name_in(from[i], to, nto) && !name_in(from[i], *removed, *nremoved))
+			(*removed)[(*nremoved)++] = from[i];
+}
+
+/* A text[] datum of names. */
+static Datum
+names_array_datum(char **names, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(names[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*---- audit ----*/
+
+/* Start an audit entry for a resolved target. */
+static void
+audit_entry_init(MembersAuditEntry *e, const MembersActor *actor,
+				 const pg_uuid_t *org, const char *action,
+				 const char *resource_type, const pg_uuid_t *resource_id,
+				 const char *target)
+{
+	memset(e, 0, sizeof(*e));
+	e->actor = actor;
+	e->organization_id = org;
+	e->action = action;
+	e->resource_type = resource_type;
+	e->resource_id = *resource_id;
+	e->resource_target = target;
+	e->diff = "{}";
+}
+
+/*
+ * Audit a refused attempt with its status and an empty diff; the row is
+ * committed before this returns (or a WARNING says it could not be).  The
+ * caller raises its error next.
+ */
+static void
+audit_refusal(MembersAuditEntry *e, int status)
+{
+	e->status_code = status;
+	e->diff = "{}";
+	members_audit_write_autonomous(e);
+}
+
+/* Audit a success in the current transaction. */
+static void
+audit_success(MembersAuditEntry *e, int status, const char *diff)
+{
+	e->status_code = status;
+	e->diff = diff;
+	members_audit_write(e);
+}
+
+/*---- shared steps ----*/
+
+/*
+ * Coder's "member param" (spec 7.1) plus the row lock: the user is looked
+ * up as the system, the actor must be allowed read on the member object
+ * {organization_member, org, owner = user}, and the membership row (of a
+ * user that is not deleted) is locked FOR UPDATE.  Anything missing or
+ * unreadable is 404.  On return SPI_tuptable holds the locked row.
+ */
+static void
+resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
+					  const char *userarg, MembersUserRef *user)
+{
+	Oid			argtypes[2] = {UUIDOID, UUIDOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+
+	members_resolve_user(actor, userarg, false, user);
+	if (user->deleted ||
+		!members_actor_allowed(actor, MEMBERS_ACT_READ, MEMBERS_RES_ORGANIZATION_MEMBER,
+							   &org->id, &user->id))
+		members_not_found();
+
+	plan = members_plan(&plan_lock_member,
+						"SELECT " MEMBER_COLUMNS " FROM members.organization_members m "
+						"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+						"AND m.user_id OPERATOR(pg_catalog.=) $2 FOR UPDATE",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&org->id);
+	values[1] = UUIDPGetDatum(&user->id);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock organization member");
+	if (SPI_processed != 1)
+		members_not_found();
+}
+
+/* Is the actor that user? */
+static bool
+actor_is(const MembersActor *actor, const pg_uuid_t *user_id)
+{
+	return !actor->is_system && members_uuid_equal(&actor->user_id, user_id);
+}
+
+/*
+ * SQL: members.add_organization_member(organization text, "user" text)
+ * returns jsonb.  POST /organizations/{organization}/members/{user}
+ * (spec 7.2): the OrganizationMember with roles [].
+ */
+Datum
+members_add_organization_member(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserRef user;
+	MembersUserSwitch sw;
+	StringInfoData buf;
+	Oid			argtypes[2] = {UUIDOID, UUIDOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+	char	   *orgarg;
+	char	   *userarg;
+	char	   *added[1] = {MEMBERS_ROLE_ORG_MEMBER};
+	char	   *bad = NULL;
+	MemberState old_state = {0};
+	MemberState new_state;
+	MembersAuditEntry e;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	orgarg = text_arg(fcinfo, 0);
+	userarg = text_arg(fcinfo, 1);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	/* path values: organization (read), user (read, as the caller) */
+	members_resolve_organization(&actor, orgarg, &org);
+	members_resolve_user(&actor, userarg, true, &user);
+
+	/*
+	 * dbauthz InsertOrganizationMember: canAssignRoles(org, added =
+	 * [organization-member]) then create on the member object, which Coder
+	 * builds as InOrg(org).WithID(user) with no owner.  NotAuthorized is
+	 * 404.  The static table's refusal, a 500 in Coder, is reported as the
+	 * 400 that the same check gives on the role-change endpoint.
+	 */
+	switch (members_check_role_changes(&actor, &org.id, added, 1, NULL, 0, &bad))
+	{
+		case MEMBERS_ASSIGN_OK:
+			break;
+		case MEMBERS_ASSIGN_NO_PERMISSION:
+			members_not_found();
+			break;
+		case MEMBERS_ASSIGN_UNSUPPORTED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a supported role", bad)));
+			break;
+		case MEMBERS_ASSIGN_NOT_IN_TABLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("not authorized to assign role \"%s\"", bad)));
+			break;
+	}
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION_MEMBER,
+							   &org.id, NULL))
+		members_not_found();
+
+	/* hold both rows against a concurrent delete until we commit */
+	plan = members_plan(&plan_lock_org_user,
+						"SELECT 1 FROM members.organizations o, members.users u "
+						"WHERE o.id OPERATOR(pg_catalog.=) $1 AND u.id OPERATOR(pg_catalog.=) $2 "
+						"FOR KEY SHARE OF o, u",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&org.id);
+	values[1] = UUIDPGetDatum(&user.id);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock organization and user");
+	if (SPI_processed != 1)
+		members_not_found();
+
+	/* the primary key decides between concurrent adds */
+	plan = members_plan(&plan_insert_member,
+						"INSERT INTO members.organization_members AS m "
+						"(organization_id, user_id, roles) VALUES ($1, $2, '{}') "
+						"ON CONFLICT (organization_id, user_id) DO NOTHING "
+						"RETURNING " MEMBER_COLUMNS,
+						2, argtypes);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "could not insert organization member");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("user is already an organization member"),
+				 errdetail("%s is already a member of %s", user.username, org.display_name)));
+
+	members_org_member_json(&buf, NULL, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						  user.username);
+
+	audit_entry_init(&e, &actor, &org.id, "create", "organization_member",
+					 &user.id, user.username);
+	audit_success(&e, HTTP_OK, member_diff(&old_state, &new_state));
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * SQL: members.remove_organization_member(organization text, "user" text)
+ * returns void.  DELETE /organizations/{organization}/members/{user}
+ * (spec 7.3): 204.
+ */
+Datum
+members_remove_organization_member(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserRef user;
+	MembersUserSwitch sw;
+	Oid			argtypes[2] = {UUIDOID, UUIDOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+	char	   *orgarg;
+	char	   *userarg;
+	MemberState old_state;
+	MemberState new_state = {0};
+	MembersAuditEntry e;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	orgarg = text_arg(fcinfo, 0);
+	userarg = text_arg(fcinfo, 1);
+
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+	resolve_member_locked(&actor, &org, userarg, &user);
+	member_state_from_row(&old_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						  user.username);
+
+	/* from here on the target is resolved: refusals are audited */
+	audit_entry_init(&e, &actor, &org.id, "delete", "organization_member",
+					 &user.id, user.username);
+
+	if (actor_is(&actor, &user.id))
+	{
+		audit_refusal(&e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot remove self from an organization")));
+	}
+	if (!members_actor_allowed(&actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
+							   &org.id, &user.id))
+	{
+		audit_refusal(&e, HTTP_NOT_FOUND);
+		members_not_found();
+	}
+
+	plan = members_plan(&plan_delete_member,
+						"DELETE FROM members.organization_members m "
+						"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+						"AND m.user_id OPERATOR(pg_catalog.=) $2",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&org.id);
+	values[1] = UUIDPGetDatum(&user.id);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not delete organization member");
+	if (SPI_processed != 1)
+		elog(ERROR, "locked organization member row disappeared");
+
+	audit_success(&e, HTTP_NO_CONTENT, member_diff(&old_state, &new_state));
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * SQL: members.update_organization_member_roles(organization text, "user"
+ * text, roles text[]) returns jsonb.  PUT
+ * /organizations/{organization}/members/{user}/roles (spec 7.4): the
+ * OrganizationMember with its new roles.
+ */
+Datum
+members_update_organization_member_roles(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserRef user;
+	MembersUserSwitch sw;
+	StringInfoData buf;
+	Oid			argtypes[3] = {UUIDOID, UUIDOID, TEXTARRAYOID};
+	Datum		values[3];
+	SPIPlanPtr	plan;
+	char	   *orgarg;
+	char	   *userarg;
+	char	  **given = NULL;
+	int			ngiven = 0;
+	char	  **requested;
+	int			nrequested;
+	char	  **added;
+	char	  **removed;
+	int			nadded;
+	int			nremoved;
+	char	   *bad = NULL;
+	char		orgtxt[37];
+	MemberState old_state;
+	MemberState new_state;
+	MembersAuditEntry e;
+	MembersRoleNames *names;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	orgarg = text_arg(fcinfo, 0);
+	userarg = text_arg(fcinfo, 1);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	members_resolve_organization(&actor, orgarg, &org);
+	resolve_member_locked(&actor, &org, userarg, &user);
+	member_state_from_row(&old_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						  user.username);
+	members_uuid_to_cstring(&org.id, orgtxt);
+
+	/* from here on the target is resolved: refusals are audited */
+	audit_entry_init(&e, &actor, &org.id, "write", "organization_member",
+					 &user.id, user.username);
+
+	if (actor_is(&actor, &user.id))
+	{
+		audit_refusal(&e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("you cannot change your own organization roles"),
+				 errdetail("Another user with the appropriate permissions must change your roles.")));
+	}
+
+	/* the body: a list of bare organization role names */
+	if (PG_ARGISNULL(2))
+	{
+		audit_refusal(&e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("roles must not be null"),
+				 errdetail("Pass an empty array to remove every role.")));
+	}
+	{
+		RoleArrayProblem p = role_array_elems(PG_GETARG_ARRAYTYPE_P(2), &given, &ngiven);
+
+		if (p != ROLES_OK)
+		{
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			raise_bad_roles(p);
+		}
+	}
+	for (int i = 0; i < ngiven; i++)
+		if (strchr(given[i], ':') != NULL)
+		{
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("attempt to assign a role \"%s\", remove the ':<organization_id> suffix",
+							given[i])));
+		}
+	requested = lower_distinct(given, ngiven, &nrequested);
+
+	/* implied = requested + organization-member; diff against the stored roles */
+	{
+		char	  **implied = palloc(sizeof(char *) * (nrequested + 1));
+		int			nimplied = nrequested;
+
+		memcpy(implied, requested, sizeof(char *) * nrequested);
+		if (!name_in(MEMBERS_ROLE_ORG_MEMBER, implied, nimplied))
+			implied[nimplied++] = MEMBERS_ROLE_ORG_MEMBER;
+		change_role_set(old_state.roles, old_state.nroles, implied, nimplied,
+						&added, &nadded, &removed, &nremoved);
+	}
+
+	switch (members_check_role_changes(&actor, &org.id, added, nadded,
+									   removed, nremoved, &bad))
+	{
+		case MEMBERS_ASSIGN_OK:
+			break;
+		case MEMBERS_ASSIGN_UNSUPPORTED:
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a supported role", bad)));
+			break;
+		case MEMBERS_ASSIGN_NO_PERMISSION:
+			audit_refusal(&e, HTTP_FORBIDDEN);
+			members_forbidden();
+			break;
+		case MEMBERS_ASSIGN_NOT_IN_TABLE:
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("not authorized to assign role \"%s\"", bad)));
+			break;
+	}
+
+	plan = members_plan(&plan_update_member_roles,
+						"UPDATE members.organization_members m "
+						"SET roles = $3, updated_at = pg_catalog.now() "
+						"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+						"AND m.user_id OPERATOR(pg_catalog.=) $2 "
+						"RETURNING " MEMBER_COLUMNS,
+						3, argtypes);
+	values[0] = UUIDPGetDatum(&org.id);
+	values[1] = UUIDPGetDatum(&user.id);
+	values[2] = names_array_datum(requested, nrequested);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "could not update organization member roles");
+	if (SPI_processed != 1)
+		elog(ERROR, "locked organization member row disappeared");
+	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						  user.username);
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		/* the display names of the custom roles (the tuptable survives: a read) */
+		names = members_role_names_load(&org.id, false);
+		members_org_member_json(&buf, names, row, desc);
+	}
+
+	audit_success(&e, HTTP_OK, member_diff(&old_state, &new_state));
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
+
+/*
+ * SQL: members.update_user_site_roles("user" text, roles text[]) returns
+ * jsonb.  PUT /users/{user}/roles (spec 8.2): the User object.
+ */
+Datum
+members_update_user_site_roles(PG_FUNCTION_ARGS)
+{
+	MembersActor actor;
+	MembersUserRef user;
+	MembersUserSwitch sw;
+	StringInfoData buf;
+	Oid			argtypes[2] = {UUIDOID, TEXTARRAYOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+	char	   *userarg;
+	char	  **given = NULL;
+	int			ngiven = 0;
+	char	  **requested;
+	int			nrequested;
+	char	  **stored;
+	int			nstored;
+	char	  **added;
+	char	  **removed;
+	int			nadded;
+	int			nremoved;
+	char	   *bad = NULL;
+	MembersAuditEntry e;
+	StringInfoData diff;
+	bool		first;
+
+	members_subject_cache_sync();
+	members_current_actor(&actor);
+	userarg = text_arg(fcinfo, 0);
+
+	initStringInfo(&buf);
+	SPI_connect();
+	members_become_owner(&sw);
+
+	/* the user param, as the caller (read on the user), then the row lock */
+	members_resolve_user(&actor, userarg, true, &user);
+	plan = members_plan(&plan_lock_user,
+						"SELECT u.rbac_roles FROM members.users u "
+						"WHERE u.id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+						1, argtypes);
+	values[0] = UUIDPGetDatum(&user.id);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock user");
+	if (SPI_processed != 1)
+		members_not_found();
+	{
+		bool		isnull;
+		Datum		d = members_col_datum(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										  "rbac_roles", &isnull);
+
+		stored = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &nstored);
+	}
+
+	/* from here on the target is resolved: refusals are audited */
+	audit_entry_init(&e, &actor, NULL, "write", "user", &user.id, user.username);
+
+	if (actor_is(&actor, &user.id))
+	{
+		audit_refusal(&e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("you cannot change your own roles")));
+	}
+	if (PG_ARGISNULL(1))
+	{
+		audit_refusal(&e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("roles must not be null"),
+				 errdetail("Pass an empty array to remove every role.")));
+	}
+	{
+		RoleArrayProblem p = role_array_elems(PG_GETARG_ARRAYTYPE_P(1), &given, &ngiven);
+
+		if (p != ROLES_OK)
+		{
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			raise_bad_roles(p);
+		}
+	}
+	requested = lower_distinct(given, ngiven, &nrequested);
+
+	/* implied = requested + member; diff against the stored roles */
+	{
+		char	  **implied = palloc(sizeof(char *) * (nrequested + 1));
+		int			nimplied = nrequested;
+
+		memcpy(implied, requested, sizeof(char *) * nrequested);
+		if (!name_in(MEMBERS_ROLE_MEMBER, implied, nimplied))
+			implied[nimplied++] = MEMBERS_ROLE_MEMBER;
+		change_role_set(stored, nstored, implied, nimplied,
+						&added, &nadded, &removed, &nremoved);
+	}
+
+	switch (members_check_role_changes(&actor, NULL, added, nadded,
+									   removed, nremoved, &bad))
+	{
+		case MEMBERS_ASSIGN_OK:
+			break;
+		case MEMBERS_ASSIGN_UNSUPPORTED:
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a supported role", bad)));
+			break;
+		case MEMBERS_ASSIGN_NO_PERMISSION:
+			audit_refusal(&e, HTTP_FORBIDDEN);
+			members_forbidden();
+			break;
+		case MEMBERS_ASSIGN_NOT_IN_TABLE:
+			audit_refusal(&e, HTTP_BAD_REQUEST);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("not authorized to assign role \"%s\"", bad)));
+			break;
+	}
+
+	plan = members_plan(&plan_update_user_roles,
+						"UPDATE members.users u "
+						"SET rbac_roles = $2, updated_at = pg_catalog.now() "
+						"WHERE u.id OPERATOR(pg_catalog.=) $1",
+						2, argtypes);
+	values[0] = UUIDPGetDatum(&user.id);
+	values[1] = names_array_datum(requested, nrequested);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update site roles");
+	if (SPI_processed != 1)
+		elog(ERROR, "locked user row disappeared");
+
+	members_user_json(&buf, &user.id, false);
+
+	/* Coder's audit of a user tracks rbac_roles; nothing else changes here */
+	initStringInfo(&diff);
+	mj_open(&diff, '{', &first);
+	members_audit_diff_field(&diff, &first, "rbac_roles",
+							 js_names(stored, nstored),
+							 js_names(requested, nrequested));
+	mj_close(&diff, '}');
+	audit_success(&e, HTTP_OK, diff.data);
+
+	members_restore_user(&sw);
+	SPI_finish();
+	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+}
