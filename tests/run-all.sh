@@ -15,8 +15,11 @@ members_cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
-OUT="$ROOT/tests/output"
-rm -rf "$OUT"; mkdir -p "$OUT"
+# Logs, pg_regress results and diffs of this run (MEMBERS_TEST_OUTPUT lets
+# concurrent runs in one work tree keep apart).
+OUT="${MEMBERS_TEST_OUTPUT:-$ROOT/tests/output}"
+rm -rf "$OUT"; mkdir -p "$OUT/regress" "$OUT/isolation"
+export MEMBERS_TEST_OUTPUT="$OUT"
 
 # Count pg_regress result lines ("ok" / "FAILED") of one run's output.
 count_regress() {
@@ -27,20 +30,23 @@ count_regress() {
 }
 
 log "pg_regress suites (make installcheck)"
-make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= >"$OUT/regress.log" 2>&1
+make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= \
+	REGRESS_OPTS="--inputdir=$ROOT --outputdir=$OUT/regress" >"$OUT/regress.log" 2>&1
 rc=$?
 cat "$OUT/regress.log"
 count_regress "$OUT/regress.log"
-[ $rc -ne 0 ] && [ -f "$ROOT/regression.diffs" ] && cat "$ROOT/regression.diffs"
+[ $rc -ne 0 ] && [ -f "$OUT/regress/regression.diffs" ] && cat "$OUT/regress/regression.diffs"
 [ $rc -ne 0 ] && ! grep -q FAILED "$OUT/regress.log" && failed=$((failed + 1))
 
 if ls "$ROOT"/tests/isolation/specs/*.spec >/dev/null 2>&1; then
 	log "isolation specs (make installcheck, isolation part)"
-	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= >"$OUT/isolation.log" 2>&1
+	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= \
+		ISOLATION_OPTS="--inputdir=$ROOT/tests/isolation --outputdir=$OUT/isolation --load-extension=members" \
+		>"$OUT/isolation.log" 2>&1
 	rc=$?
 	cat "$OUT/isolation.log"
 	count_regress "$OUT/isolation.log"
-	[ $rc -ne 0 ] && [ -f "$ROOT/output_iso/regression.diffs" ] && cat "$ROOT/output_iso/regression.diffs"
+	[ $rc -ne 0 ] && [ -f "$OUT/isolation/regression.diffs" ] && cat "$OUT/isolation/regression.diffs"
 	[ $rc -ne 0 ] && ! grep -q FAILED "$OUT/isolation.log" && failed=$((failed + 1))
 fi
 
