@@ -59,6 +59,7 @@
 #include "apikey.h"
 #include "authz.h"
 #include "ids.h"
+#include "jsonout.h"
 #include "registry.h"
 #include "resolve.h"
 #include "util.h"
@@ -176,16 +177,6 @@ equal_constant_time(const uint8 *a, const uint8 *b, size_t len)
 	return diff == 0;
 }
 
-/* Raise 22004 when argument n is NULL. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *what)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", what)));
-}
-
 /*
  * Total length of an interval with interval_cmp's conventions (a month is
  * 30 days, a day 24 hours), in microseconds; saturates instead of
@@ -247,8 +238,8 @@ members_create_api_key(PG_FUNCTION_ARGS)
 	bytea	   *hashed;
 	text	   *result;
 
-	require_arg(fcinfo, 0, "user");
-	require_arg(fcinfo, 1, "lifetime");
+	members_require_arg(fcinfo, 0, "user");
+	members_require_arg(fcinfo, 1, "lifetime");
 	user_value = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	lifetime = PG_GETARG_INTERVAL_P(1);
 
@@ -378,17 +369,7 @@ go_time_string(TimestampTz ts)
 	appendStringInfo(&buf, "%04d-%02d-%02d %02d:%02d:%02d",
 					 tm.tm_year, tm.tm_mon, tm.tm_mday,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-	{
-		char		frac[8];
-		int			n;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		n = 6;
-		while (n > 0 && frac[n - 1] == '0')
-			frac[--n] = '\0';
-		appendStringInfo(&buf, ".%s", frac);
-	}
+	members_append_go_fraction(&buf, fsec);
 	appendStringInfoString(&buf, " +0000 UTC");
 	return buf.data;
 }
@@ -595,7 +576,7 @@ Datum
 members_authenticate_api_key(PG_FUNCTION_ARGS)
 {
 	pg_uuid_t  *result = palloc(sizeof(pg_uuid_t));
-	char	   *token = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *token = members_text_arg_or(fcinfo, 0, NULL);
 
 	members_apikey_authenticate(token, result);
 	if (token != NULL)
@@ -672,10 +653,7 @@ members_http_establish_actor(PG_FUNCTION_ARGS)
 	pg_uuid_t  *id;
 	char		buf[37];
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("user_id must not be null")));
+	members_require_arg(fcinfo, 0, "user_id");
 	id = PG_GETARG_UUID_P(0);
 	members_uuid_to_cstring(id, buf);
 

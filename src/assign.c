@@ -27,6 +27,7 @@
 #include "ids.h"
 #include "names.h"
 #include "registry.h"
+#include "resolve.h"
 #include "subject.h"
 #include "util.h"
 
@@ -175,6 +176,47 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 		}
 	}
 	return MEMBERS_ASSIGN_OK;
+}
+
+/* See assign.h. */
+int
+members_assign_result_status(MembersAssignResult r)
+{
+	switch (r)
+	{
+		case MEMBERS_ASSIGN_OK:
+			return 200;
+		case MEMBERS_ASSIGN_NO_PERMISSION:
+			return 403;
+		case MEMBERS_ASSIGN_UNSUPPORTED:
+		case MEMBERS_ASSIGN_NOT_IN_TABLE:
+			break;
+	}
+	return 400;
+}
+
+/* See assign.h. */
+void
+members_assign_result_raise(MembersAssignResult r, const char *bad_role)
+{
+	switch (r)
+	{
+		case MEMBERS_ASSIGN_OK:
+			return;
+		case MEMBERS_ASSIGN_UNSUPPORTED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a supported role", bad_role)));
+			break;
+		case MEMBERS_ASSIGN_NO_PERMISSION:
+			members_forbidden();
+			break;
+		case MEMBERS_ASSIGN_NOT_IN_TABLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("not authorized to assign role \"%s\"", bad_role)));
+			break;
+	}
 }
 
 /* See assign.h. */

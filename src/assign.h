@@ -53,6 +53,23 @@ extern MembersAssignResult members_check_role_changes(const MembersActor *actor,
 													  char **bad_role);
 
 /*
+ * The HTTP-equivalent status of a members_check_role_changes result, as
+ * recorded in the audit log: 200 for MEMBERS_ASSIGN_OK, 403 for
+ * MEMBERS_ASSIGN_NO_PERMISSION, 400 for the others.
+ */
+extern int	members_assign_result_status(MembersAssignResult r);
+
+/*
+ * Raise Coder's error for a refused role change, bad_role being the name
+ * members_check_role_changes gave: 22023 "\"<role>\" is not a supported
+ * role" (UNSUPPORTED), 22023 "not authorized to assign role \"<role>\""
+ * (NOT_IN_TABLE), members_forbidden() (NO_PERMISSION).  Returns only for
+ * MEMBERS_ASSIGN_OK.  Endpoints that answer NO_PERMISSION differently test
+ * for it first.
+ */
+extern void members_assign_result_raise(MembersAssignResult r, const char *bad_role);
+
+/*
  * Does organization org have a custom role of that (lower-case) name?  Used
  * by listings; takes no lock.  Caller connected to SPI as the owner.
  */

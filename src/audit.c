@@ -526,6 +526,21 @@ members_audit_diff_field(StringInfo buf, bool *first, const char *field,
 }
 
 /*
+ * "col": the text output of column col of row as a JSON string, or null.
+ * For a uuid column that is what mj_uuid writes.
+ */
+static void
+kv_text_or_null(StringInfo buf, bool *first, HeapTuple row, TupleDesc desc,
+				const char *col)
+{
+	mj_key(buf, first, col);
+	if (members_col_isnull(row, desc, col))
+		appendStringInfoString(buf, "null");
+	else
+		mj_string(buf, members_col_text(row, desc, col));
+}
+
+/*
  * SQL: members.audit_log_entries(organization text DEFAULT NULL, "limit"
  * integer DEFAULT 100) returns jsonb.  Newest first (time, then id, both
  * descending).  Without an organization the actor needs site-wide read on
@@ -602,22 +617,8 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 		u = members_col_uuid(row, desc, "id");
 		mj_kv_uuid(&buf, &ofirst, "id", &u);
 		mj_kv_timestamp(&buf, &ofirst, "time", members_col_timestamptz(row, desc, "time"));
-		mj_key(&buf, &ofirst, "user_id");
-		if (members_col_isnull(row, desc, "user_id"))
-			appendStringInfoString(&buf, "null");
-		else
-		{
-			u = members_col_uuid(row, desc, "user_id");
-			mj_uuid(&buf, &u);
-		}
-		mj_key(&buf, &ofirst, "organization_id");
-		if (members_col_isnull(row, desc, "organization_id"))
-			appendStringInfoString(&buf, "null");
-		else
-		{
-			u = members_col_uuid(row, desc, "organization_id");
-			mj_uuid(&buf, &u);
-		}
+		kv_text_or_null(&buf, &ofirst, row, desc, "user_id");
+		kv_text_or_null(&buf, &ofirst, row, desc, "organization_id");
 		mj_kv_string(&buf, &ofirst, "action", members_col_text(row, desc, "action"));
 		mj_kv_string(&buf, &ofirst, "resource_type", members_col_text(row, desc, "resource_type"));
 		u = members_col_uuid(row, desc, "resource_id");
@@ -627,24 +628,9 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, members_col_text(row, desc, "diff"));
 		mj_key(&buf, &ofirst, "status_code");
 		appendStringInfoString(&buf, members_col_text(row, desc, "status_code"));
-		mj_key(&buf, &ofirst, "ip");
-		if (members_col_isnull(row, desc, "ip"))
-			appendStringInfoString(&buf, "null");
-		else
-			mj_string(&buf, members_col_text(row, desc, "ip"));
-		mj_key(&buf, &ofirst, "user_agent");
-		if (members_col_isnull(row, desc, "user_agent"))
-			appendStringInfoString(&buf, "null");
-		else
-			mj_string(&buf, members_col_text(row, desc, "user_agent"));
-		mj_key(&buf, &ofirst, "request_id");
-		if (members_col_isnull(row, desc, "request_id"))
-			appendStringInfoString(&buf, "null");
-		else
-		{
-			u = members_col_uuid(row, desc, "request_id");
-			mj_uuid(&buf, &u);
-		}
+		kv_text_or_null(&buf, &ofirst, row, desc, "ip");
+		kv_text_or_null(&buf, &ofirst, row, desc, "user_agent");
+		kv_text_or_null(&buf, &ofirst, row, desc, "request_id");
 		mj_close(&buf, '}');
 	}
 	mj_close(&buf, ']');

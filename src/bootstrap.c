@@ -61,44 +61,26 @@ site_role_display_name(const char *name)
 	return b ? b->display_name : NULL;
 }
 
-/* Text argument or a default when SQL NULL. */
-static char *
-text_arg_or(FunctionCallInfo fcinfo, int n, const char *dflt)
-{
-	if (PG_ARGISNULL(n))
-		return pstrdup(dflt);
-	return text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
-/* Raise 22004 when argument n is NULL. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *what)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", what)));
-}
-
 /*
- * Coder's DisplayNameValid: at most 64 characters, no leading or trailing
- * white space.
+ * Coder's DisplayNameValid and UserRealNameValid: at most max characters,
+ * no leading or trailing white space; what names the field in the 22023
+ * messages ("display name", "name").
  */
 static void
-check_display_name(const char *s)
+check_trimmed_name(const char *s, int max, const char *what)
 {
 	size_t		len = strlen(s);
 
-	if (pg_mbstrlen(s) > 64)
+	if (pg_mbstrlen(s) > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid display name \"%s\"", s),
-				 errdetail("The display name must be <= 64 characters.")));
+				 errmsg("invalid %s \"%s\"", what, s),
+				 errdetail("The %s must be <= %d characters.", what, max)));
 	if (len > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[len - 1])))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid display name \"%s\"", s),
-				 errdetail("The display name must not start or end with white space.")));
+				 errmsg("invalid %s \"%s\"", what, s),
+				 errdetail("The %s must not start or end with white space.", what)));
 }
 
 /* Raise 42501 for a refused bootstrap action. */
@@ -250,11 +232,11 @@ members_create_organization(PG_FUNCTION_ARGS)
 	Datum		values[5];
 	SPIPlanPtr	plan;
 
-	require_arg(fcinfo, 0, "name");
+	members_require_arg(fcinfo, 0, "name");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	display_name = text_arg_or(fcinfo, 1, "");
-	description = text_arg_or(fcinfo, 2, "");
-	icon = text_arg_or(fcinfo, 3, "");
+	display_name = members_text_arg_or(fcinfo, 1, "");
+	description = members_text_arg_or(fcinfo, 2, "");
+	icon = members_text_arg_or(fcinfo, 3, "");
 	is_default = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
 
 	members_current_actor(&actor);
@@ -262,7 +244,7 @@ members_create_organization(PG_FUNCTION_ARGS)
 	members_check_name("organization name", name);
 	if (display_name[0] == '\0')
 		display_name = name;
-	check_display_name(display_name);
+	check_trimmed_name(display_name, 64, "display name");
 
 	initStringInfo(&buf);
 	SPI_connect();
@@ -361,27 +343,6 @@ check_email(const char *email)
 }
 
 /*
- * Coder's UserRealNameValid: at most 128 characters, no leading or trailing
- * white space.
- */
-static void
-check_real_name(const char *s)
-{
-	size_t		len = strlen(s);
-
-	if (pg_mbstrlen(s) > 128)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid name \"%s\"", s),
-				 errdetail("The name must be <= 128 characters.")));
-	if (len > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[len - 1])))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid name \"%s\"", s),
-				 errdetail("The name must not start or end with white space.")));
-}
-
-/*
  * SQL: members.create_user(username, email, name, avatar_url, site_roles,
  * status) returns jsonb.
  */
@@ -405,13 +366,13 @@ members_create_user(PG_FUNCTION_ARGS)
 	Datum		values[6];
 	pg_uuid_t	new_id;
 
-	require_arg(fcinfo, 0, "username");
-	require_arg(fcinfo, 1, "email");
+	members_require_arg(fcinfo, 0, "username");
+	members_require_arg(fcinfo, 1, "email");
 	username = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	email = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	name = text_arg_or(fcinfo, 2, "");
-	avatar_url = text_arg_or(fcinfo, 3, "");
-	status = text_arg_or(fcinfo, 5, "active");
+	name = members_text_arg_or(fcinfo, 2, "");
+	avatar_url = members_text_arg_or(fcinfo, 3, "");
+	status = members_text_arg_or(fcinfo, 5, "active");
 	if (!PG_ARGISNULL(4))
 		roles = members_text_array(PG_GETARG_ARRAYTYPE_P(4), "site_roles", &nroles);
 
@@ -419,7 +380,7 @@ members_create_user(PG_FUNCTION_ARGS)
 
 	members_check_name("username", username);
 	check_email(email);
-	check_real_name(name);
+	check_trimmed_name(name, 128, "name");
 	if (strcmp(status, "active") != 0 && strcmp(status, "dormant") != 0 &&
 		strcmp(status, "suspended") != 0)
 		ereport(ERROR,
@@ -458,28 +419,15 @@ members_create_user(PG_FUNCTION_ARGS)
 	{
 		char	  **added = palloc(sizeof(char *) * (nkept + 1));
 		char	   *bad = NULL;
+		MembersAssignResult r;
 
 		for (int i = 0; i < nkept; i++)
 			added[i] = TextDatumGetCString(role_datums[i]);
 		added[nkept] = MEMBERS_ROLE_MEMBER;
-		switch (members_check_role_changes(&actor, NULL, added, nkept + 1, NULL, 0, &bad))
-		{
-			case MEMBERS_ASSIGN_OK:
-				break;
-			case MEMBERS_ASSIGN_UNSUPPORTED:
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("\"%s\" is not a supported role", bad)));
-				break;
-			case MEMBERS_ASSIGN_NO_PERMISSION:
-				forbid("assign", "site roles");
-				break;
-			case MEMBERS_ASSIGN_NOT_IN_TABLE:
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("not authorized to assign role \"%s\"", bad)));
-				break;
-		}
+		r = members_check_role_changes(&actor, NULL, added, nkept + 1, NULL, 0, &bad);
+		if (r == MEMBERS_ASSIGN_NO_PERMISSION)
+			forbid("assign", "site roles");
+		members_assign_result_raise(r, bad);
 	}
 
 	{
@@ -556,8 +504,8 @@ members_set_workspace_sharing(PG_FUNCTION_ARGS)
 	char	   *orgarg;
 	bool		disabled;
 
-	require_arg(fcinfo, 0, "organization");
-	require_arg(fcinfo, 1, "disabled");
+	members_require_arg(fcinfo, 0, "organization");
+	members_require_arg(fcinfo, 1, "disabled");
 	orgarg = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	disabled = PG_GETARG_BOOL(1);
 

@@ -43,7 +43,6 @@
 #include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #include "actor.h"
@@ -52,6 +51,7 @@
 #include "builtin_roles.h"
 #include "custom_roles.h"
 #include "ids.h"
+#include "jsondecode.h"
 #include "jsonout.h"
 #include "names.h"
 #include "permission.h"
@@ -166,33 +166,6 @@ field_type_invalid(int f, const JsonbValue *v)
 						  f <= RF_DISPLAY_NAME ? "string" : "[]codersdk.Permission"));
 }
 
-/*
- * Which request field the key k names, as Go's decoder matches: exactly
- * (*exact set) or ignoring ASCII case; -1 for a key Go would ignore.
- */
-static int
-classify_field(const JsonbValue *k, bool *exact)
-{
-	for (int f = 0; f < RF_COUNT; f++)
-	{
-		size_t		len = strlen(request_fields[f]);
-
-		if (k->val.string.len != (int) len)
-			continue;
-		if (memcmp(k->val.string.val, request_fields[f], len) == 0)
-		{
-			*exact = true;
-			return f;
-		}
-		if (pg_strncasecmp(k->val.string.val, request_fields[f], len) == 0)
-		{
-			*exact = false;
-			return f;
-		}
-	}
-	return -1;
-}
-
 /* A JSON string or null field as a C string ("" for null). */
 static char *
 string_field(int f, const JsonbValue *v)
@@ -259,12 +232,7 @@ decode_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
 	Jsonb	   *body;
 	JsonbValue	found[RF_COUNT];
 	bool		have[RF_COUNT] = {false};
-	bool		have_exact[RF_COUNT] = {false};
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
 	JsonbValue	v;
-	int			cur = -1;
-	bool		cur_exact = false;
 
 	memset(req, 0, sizeof(RoleRequest));
 	req->name = "";
@@ -285,25 +253,8 @@ decode_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
 	else if (JB_ROOT_IS_ARRAY(body))
 		body_invalid("json: cannot unmarshal array into Go value of type codersdk.CustomRoleRequest");
 	else
-	{
-		it = JsonbIteratorInit(&body->root);
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		{
-			if (tok == WJB_KEY)
-				cur = classify_field(&v, &cur_exact);
-			else if (tok == WJB_VALUE && cur >= 0)
-			{
-				/* an exact spelling beats any case variant */
-				if (cur_exact || !have_exact[cur])
-				{
-					found[cur] = v;
-					have[cur] = true;
-					have_exact[cur] = cur_exact;
-				}
-				cur = -1;
-			}
-		}
-	}
+		members_json_match_fields(&body->root, request_fields, RF_COUNT,
+								  found, have);
 
 	/* decode every field before validating any (Go decodes first) */
 	if (have[RF_NAME])
@@ -386,6 +337,18 @@ valid_organization_role_request(const char *lname, const int *nraw)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid request, not allowed to assign organization member permissions for an organization role"),
 				 errdetail_internal("organization scoped roles may not contain organization member permissions")));
+}
+
+/*
+ * Steps 4 to 10 of POST and PUT: decode the body of argument argno, then
+ * check the name and Coder's validOrganizationRoleRequest.
+ */
+static void
+read_role_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
+{
+	decode_request(fcinfo, argno, req); /* step 4 */
+	check_request_name(req);	/* step 5 */
+	valid_organization_role_request(req->lname, req->nraw); /* 6-10 */
 }
 
 /*
@@ -504,17 +467,6 @@ perms_json(const MembersPermList *l)
 	return buf.data;
 }
 
-/* A JSON string literal. */
-static char *
-json_string(const char *s)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	escape_json(&buf, s);
-	return buf.data;
-}
-
 /*
  * The audit diff between two versions of a role (spec 9: name,
  * display_name and the four permission lists).  A missing side (NULL) is
@@ -530,11 +482,11 @@ role_diff(const StoredRole *old, const StoredRole *new)
 	initStringInfo(&buf);
 	mj_open(&buf, '{', &first);
 	members_audit_diff_field(&buf, &first, "name",
-							 json_string(old ? old->name : ""),
-							 json_string(new ? new->name : ""));
+							 mj_string_text(old ? old->name : ""),
+							 mj_string_text(new ? new->name : ""));
 	members_audit_diff_field(&buf, &first, "display_name",
-							 json_string(old ? old->display_name : ""),
-							 json_string(new ? new->display_name : ""));
+							 mj_string_text(old ? old->display_name : ""),
+							 mj_string_text(new ? new->display_name : ""));
 	members_audit_diff_field(&buf, &first, "site_permissions", "null", "null");
 	members_audit_diff_field(&buf, &first, "org_permissions",
 							 perms_json(old ? old->org : NULL),
@@ -591,13 +543,6 @@ role_json(StringInfo buf, const StoredRole *r, const pg_uuid_t *org)
 	mj_close(buf, '}');
 }
 
-/* The organization argument, or NULL (resolution then raises 22023). */
-static char *
-org_arg(FunctionCallInfo fcinfo)
-{
-	return PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
-}
-
 /*---- the endpoints ----*/
 
 /*
@@ -615,7 +560,7 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 	StoredRole role;
 	StringInfoData buf;
 	StringInfoData perms;
-	char	   *orgarg = org_arg(fcinfo);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *failure;
 	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, UUIDOID};
 	Datum		values[4];
@@ -629,9 +574,7 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 	members_become_owner(&sw);
 
 	members_resolve_organization(&actor, orgarg, &org); /* step 3 */
-	decode_request(fcinfo, 1, &req);	/* step 4 */
-	check_request_name(&req);	/* step 5 */
-	valid_organization_role_request(req.lname, req.nraw);	/* 6-10 */
+	read_role_request(fcinfo, 1, &req); /* steps 4-10 */
 
 	/* step 11: create on assign_org_role in the organization, else 404 */
 	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ASSIGN_ORG_ROLE,
@@ -701,7 +644,7 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 	StoredRole role;
 	StringInfoData buf;
 	StringInfoData perms;
-	char	   *orgarg = org_arg(fcinfo);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *failure;
 	Oid			argtypes[3] = {UUIDOID, TEXTOID, TEXTOID};
 	Datum		values[3];
@@ -715,9 +658,7 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 	members_become_owner(&sw);
 
 	members_resolve_organization(&actor, orgarg, &org); /* step 3 */
-	decode_request(fcinfo, 1, &req);	/* step 4 */
-	check_request_name(&req);	/* step 5 */
-	valid_organization_role_request(req.lname, req.nraw);	/* 6-10 */
+	read_role_request(fcinfo, 1, &req); /* steps 4-10 */
 
 	/*
 	 * Step 11: update on assign_org_role in the organization, else 404.  As
@@ -796,13 +737,13 @@ members_delete_custom_role(PG_FUNCTION_ARGS)
 	MembersOrgRef org;
 	MembersUserSwitch sw;
 	StoredRole role;
-	char	   *orgarg = org_arg(fcinfo);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *lname;
 	Oid			argtypes[1] = {UUIDOID};
 	Datum		values[1];
 	SPIPlanPtr	plan;
 
-	lname = members_lower(PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	lname = members_lower(members_text_arg_or(fcinfo, 1, ""));
 
 	members_subject_cache_sync();
 	members_current_actor(&actor);		/* step 1 */

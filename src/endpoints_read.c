@@ -222,13 +222,6 @@ actor_reads_all_members(const MembersActor *actor, const pg_uuid_t *org_id)
 								 MEMBERS_RES_ORGANIZATION_MEMBER, org_id, NULL);
 }
 
-/* The organization argument (NULL when SQL NULL: "must be provided"). */
-static char *
-org_arg(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
 /*
  * SQL: members.organization_members(organization text) returns jsonb.
  *
@@ -242,7 +235,7 @@ org_arg(FunctionCallInfo fcinfo, int n)
 Datum
 members_organization_members(PG_FUNCTION_ARGS)
 {
-	char	   *orgarg = org_arg(fcinfo, 0);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	MembersActor actor;
 	MembersOrgRef org;
 	MembersUserSwitch sw;
@@ -321,7 +314,7 @@ check_page_param(StringInfo detail, const char *field, int32 value)
 Datum
 members_paginated_organization_members(PG_FUNCTION_ARGS)
 {
-	char	   *orgarg = org_arg(fcinfo, 0);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	int32		limit = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
 	int32		offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
 	MembersActor actor;
@@ -520,7 +513,7 @@ append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
 Datum
 members_organization_roles(PG_FUNCTION_ARGS)
 {
-	char	   *orgarg = org_arg(fcinfo, 0);
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	MembersActor actor;
 	MembersOrgRef org;
 	MembersUserSwitch sw;

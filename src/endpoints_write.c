@@ -87,7 +87,6 @@ static SPIPlanPtr plan_update_user_roles = NULL;
 #define HTTP_OK			200
 #define HTTP_NO_CONTENT	204
 #define HTTP_BAD_REQUEST	400
-#define HTTP_FORBIDDEN	403
 #define HTTP_NOT_FOUND	404
 
 /* An organization member as Coder's audit sees it (AuditableOrganizationMember). */
@@ -102,24 +101,7 @@ typedef struct MemberState
 	int			nroles;
 } MemberState;
 
-/* Text argument n as a C string, NULL for SQL NULL. */
-static char *
-text_arg(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
 /*---- JSON texts for audit diffs ----*/
-
-static char *
-js_string(const char *s)
-{
-	StringInfoData b;
-
-	initStringInfo(&b);
-	mj_string(&b, s);
-	return b.data;
-}
 
 static char *
 js_uuid(const pg_uuid_t *u)
@@ -172,8 +154,8 @@ member_diff(const MemberState *old, const MemberState *new)
 	initStringInfo(&b);
 	mj_open(&b, '{', &first);
 	members_audit_diff_field(&b, &first, "username",
-							 old->present ? js_string(old->username) : "\"\"",
-							 new->present ? js_string(new->username) : "\"\"");
+							 old->present ? mj_string_text(old->username) : "\"\"",
+							 new->present ? mj_string_text(new->username) : "\"\"");
 	members_audit_diff_field(&b, &first, "user_id",
 							 old->present ? js_uuid(&old->user_id) : ZERO_UUID_JSON,
 							 new->present ? js_uuid(&new->user_id) : ZERO_UUID_JSON);
@@ -291,14 +273,25 @@ lower_distinct(char **names, int n, int *nout)
 }
 
 /*
- * Coder's ChangeRoleSet: added = names of `to` not in `from` (in the order
- * of `to`), removed = names of `from` not in `to` (in the order of `from`,
- * where Coder's order is random).  Duplicates are ignored.
+ * Coder's ChangeRoleSet from the stored roles `from` to the target roles:
+ * `requested` plus the implied role (member or organization-member, which
+ * the handlers add to every request).  added = target names not in `from`
+ * (in the order of `requested`, the implied role last), removed = names of
+ * `from` not in the target (in the order of `from`, where Coder's order is
+ * random).  Duplicates are ignored.
  */
 static void
-change_role_set(char **from, int nfrom, char **to, int nto,
+change_role_set(char **from, int nfrom, char **requested, int nrequested,
+				const char *implied,
 				char ***added, int *nadded, char ***removed, int *nremoved)
 {
+	char	  **to = palloc(sizeof(char *) * (nrequested + 1));
+	int			nto = nrequested;
+
+	memcpy(to, requested, sizeof(char *) * nrequested);
+	if (!name_in(implied, to, nto))
+		to[nto++] = pstrdup(implied);
+
 	*added = palloc(sizeof(char *) * (nto + 1));
 	*removed = palloc(sizeof(char *) * (nfrom + 1));
 	*nadded = 0;
@@ -366,15 +359,43 @@ audit_success(MembersAuditEntry *e, int status, const char *diff)
 /*---- shared steps ----*/
 
 /*
+ * The roles argument argno (the request body) as C strings.  SQL NULL, a
+ * NULL element or a multi-dimensional array is invalid input: the refusal
+ * is audited (400), then 22023 is raised.
+ */
+static void
+roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
+		  char ***given, int *ngiven)
+{
+	RoleArrayProblem p;
+
+	if (PG_ARGISNULL(argno))
+	{
+		audit_refusal(e, HTTP_BAD_REQUEST);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("roles must not be null"),
+				 errdetail("Pass an empty array to remove every role.")));
+	}
+	p = role_array_elems(PG_GETARG_ARRAYTYPE_P(argno), given, ngiven);
+	if (p != ROLES_OK)
+	{
+		audit_refusal(e, HTTP_BAD_REQUEST);
+		raise_bad_roles(p);
+	}
+}
+
+/*
  * Coder's "member param" (spec 7.1) plus the row lock: the user is looked
  * up as the system, the actor must be allowed read on the member object
  * {organization_member, org, owner = user}, and the membership row (of a
  * user that is not deleted) is locked FOR UPDATE.  Anything missing or
- * unreadable is 404.  On return SPI_tuptable holds the locked row.
+ * unreadable is 404.  On return SPI_tuptable holds the locked row and
+ * *old its state.
  */
 static void
 resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
-					  const char *userarg, MembersUserRef *user)
+					  const char *userarg, MembersUserRef *user, MemberState *old)
 {
 	Oid			argtypes[2] = {UUIDOID, UUIDOID};
 	Datum		values[2];
@@ -397,6 +418,8 @@ resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
 		elog(ERROR, "could not lock organization member");
 	if (SPI_processed != 1)
 		members_not_found();
+	member_state_from_row(old, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						  user->username);
 }
 
 /* Is the actor that user? */
@@ -426,14 +449,15 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	char	   *userarg;
 	char	   *added[1] = {MEMBERS_ROLE_ORG_MEMBER};
 	char	   *bad = NULL;
+	MembersAssignResult r;
 	MemberState old_state = {0};
 	MemberState new_state;
 	MembersAuditEntry e;
 
 	members_subject_cache_sync();
 	members_current_actor(&actor);
-	orgarg = text_arg(fcinfo, 0);
-	userarg = text_arg(fcinfo, 1);
+	orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	userarg = members_text_arg_or(fcinfo, 1, NULL);
 
 	initStringInfo(&buf);
 	SPI_connect();
@@ -450,24 +474,10 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	 * 404.  The static table's refusal, a 500 in Coder, is reported as the
 	 * 400 that the same check gives on the role-change endpoint.
 	 */
-	switch (members_check_role_changes(&actor, &org.id, added, 1, NULL, 0, &bad))
-	{
-		case MEMBERS_ASSIGN_OK:
-			break;
-		case MEMBERS_ASSIGN_NO_PERMISSION:
-			members_not_found();
-			break;
-		case MEMBERS_ASSIGN_UNSUPPORTED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a supported role", bad)));
-			break;
-		case MEMBERS_ASSIGN_NOT_IN_TABLE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("not authorized to assign role \"%s\"", bad)));
-			break;
-	}
+	r = members_check_role_changes(&actor, &org.id, added, 1, NULL, 0, &bad);
+	if (r == MEMBERS_ASSIGN_NO_PERMISSION)
+		members_not_found();
+	members_assign_result_raise(r, bad);
 	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION_MEMBER,
 							   &org.id, NULL))
 		members_not_found();
@@ -536,16 +546,14 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 
 	members_subject_cache_sync();
 	members_current_actor(&actor);
-	orgarg = text_arg(fcinfo, 0);
-	userarg = text_arg(fcinfo, 1);
+	orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	userarg = members_text_arg_or(fcinfo, 1, NULL);
 
 	SPI_connect();
 	members_become_owner(&sw);
 
 	members_resolve_organization(&actor, orgarg, &org);
-	resolve_member_locked(&actor, &org, userarg, &user);
-	member_state_from_row(&old_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  user.username);
+	resolve_member_locked(&actor, &org, userarg, &user, &old_state);
 
 	/* from here on the target is resolved: refusals are audited */
 	audit_entry_init(&e, &actor, &org.id, "delete", "organization_member",
@@ -612,7 +620,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	int			nadded;
 	int			nremoved;
 	char	   *bad = NULL;
-	char		orgtxt[37];
+	MembersAssignResult r;
 	MemberState old_state;
 	MemberState new_state;
 	MembersAuditEntry e;
@@ -620,18 +628,15 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 
 	members_subject_cache_sync();
 	members_current_actor(&actor);
-	orgarg = text_arg(fcinfo, 0);
-	userarg = text_arg(fcinfo, 1);
+	orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	userarg = members_text_arg_or(fcinfo, 1, NULL);
 
 	initStringInfo(&buf);
 	SPI_connect();
 	members_become_owner(&sw);
 
 	members_resolve_organization(&actor, orgarg, &org);
-	resolve_member_locked(&actor, &org, userarg, &user);
-	member_state_from_row(&old_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  user.username);
-	members_uuid_to_cstring(&org.id, orgtxt);
+	resolve_member_locked(&actor, &org, userarg, &user, &old_state);
 
 	/* from here on the target is resolved: refusals are audited */
 	audit_entry_init(&e, &actor, &org.id, "write", "organization_member",
@@ -647,23 +652,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	}
 
 	/* the body: a list of bare organization role names */
-	if (PG_ARGISNULL(2))
-	{
-		audit_refusal(&e, HTTP_BAD_REQUEST);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("roles must not be null"),
-				 errdetail("Pass an empty array to remove every role.")));
-	}
-	{
-		RoleArrayProblem p = role_array_elems(PG_GETARG_ARRAYTYPE_P(2), &given, &ngiven);
-
-		if (p != ROLES_OK)
-		{
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			raise_bad_roles(p);
-		}
-	}
+	roles_arg(fcinfo, 2, &e, &given, &ngiven);
 	for (int i = 0; i < ngiven; i++)
 		if (strchr(given[i], ':') != NULL)
 		{
@@ -675,39 +664,15 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 		}
 	requested = lower_distinct(given, ngiven, &nrequested);
 
-	/* implied = requested + organization-member; diff against the stored roles */
+	/* requested + organization-member, against the stored roles */
+	change_role_set(old_state.roles, old_state.nroles, requested, nrequested,
+					MEMBERS_ROLE_ORG_MEMBER, &added, &nadded, &removed, &nremoved);
+	r = members_check_role_changes(&actor, &org.id, added, nadded,
+								   removed, nremoved, &bad);
+	if (r != MEMBERS_ASSIGN_OK)
 	{
-		char	  **implied = palloc(sizeof(char *) * (nrequested + 1));
-		int			nimplied = nrequested;
-
-		memcpy(implied, requested, sizeof(char *) * nrequested);
-		if (!name_in(MEMBERS_ROLE_ORG_MEMBER, implied, nimplied))
-			implied[nimplied++] = MEMBERS_ROLE_ORG_MEMBER;
-		change_role_set(old_state.roles, old_state.nroles, implied, nimplied,
-						&added, &nadded, &removed, &nremoved);
-	}
-
-	switch (members_check_role_changes(&actor, &org.id, added, nadded,
-									   removed, nremoved, &bad))
-	{
-		case MEMBERS_ASSIGN_OK:
-			break;
-		case MEMBERS_ASSIGN_UNSUPPORTED:
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a supported role", bad)));
-			break;
-		case MEMBERS_ASSIGN_NO_PERMISSION:
-			audit_refusal(&e, HTTP_FORBIDDEN);
-			members_forbidden();
-			break;
-		case MEMBERS_ASSIGN_NOT_IN_TABLE:
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("not authorized to assign role \"%s\"", bad)));
-			break;
+		audit_refusal(&e, members_assign_result_status(r));
+		members_assign_result_raise(r, bad);
 	}
 
 	plan = members_plan(&plan_update_member_roles,
@@ -768,13 +733,14 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	int			nadded;
 	int			nremoved;
 	char	   *bad = NULL;
+	MembersAssignResult r;
 	MembersAuditEntry e;
 	StringInfoData diff;
 	bool		first;
 
 	members_subject_cache_sync();
 	members_current_actor(&actor);
-	userarg = text_arg(fcinfo, 0);
+	userarg = members_text_arg_or(fcinfo, 0, NULL);
 
 	initStringInfo(&buf);
 	SPI_connect();
@@ -809,58 +775,18 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("you cannot change your own roles")));
 	}
-	if (PG_ARGISNULL(1))
-	{
-		audit_refusal(&e, HTTP_BAD_REQUEST);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("roles must not be null"),
-				 errdetail("Pass an empty array to remove every role.")));
-	}
-	{
-		RoleArrayProblem p = role_array_elems(PG_GETARG_ARRAYTYPE_P(1), &given, &ngiven);
-
-		if (p != ROLES_OK)
-		{
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			raise_bad_roles(p);
-		}
-	}
+	roles_arg(fcinfo, 1, &e, &given, &ngiven);
 	requested = lower_distinct(given, ngiven, &nrequested);
 
-	/* implied = requested + member; diff against the stored roles */
+	/* requested + member, against the stored roles */
+	change_role_set(stored, nstored, requested, nrequested, MEMBERS_ROLE_MEMBER,
+					&added, &nadded, &removed, &nremoved);
+	r = members_check_role_changes(&actor, NULL, added, nadded,
+								   removed, nremoved, &bad);
+	if (r != MEMBERS_ASSIGN_OK)
 	{
-		char	  **implied = palloc(sizeof(char *) * (nrequested + 1));
-		int			nimplied = nrequested;
-
-		memcpy(implied, requested, sizeof(char *) * nrequested);
-		if (!name_in(MEMBERS_ROLE_MEMBER, implied, nimplied))
-			implied[nimplied++] = MEMBERS_ROLE_MEMBER;
-		change_role_set(stored, nstored, implied, nimplied,
-						&added, &nadded, &removed, &nremoved);
-	}
-
-	switch (members_check_role_changes(&actor, NULL, added, nadded,
-									   removed, nremoved, &bad))
-	{
-		case MEMBERS_ASSIGN_OK:
-			break;
-		case MEMBERS_ASSIGN_UNSUPPORTED:
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a supported role", bad)));
-			break;
-		case MEMBERS_ASSIGN_NO_PERMISSION:
-			audit_refusal(&e, HTTP_FORBIDDEN);
-			members_forbidden();
-			break;
-		case MEMBERS_ASSIGN_NOT_IN_TABLE:
-			audit_refusal(&e, HTTP_BAD_REQUEST);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("not authorized to assign role \"%s\"", bad)));
-			break;
+		audit_refusal(&e, members_assign_result_status(r));
+		members_assign_result_raise(r, bad);
 	}
 
 	plan = members_plan(&plan_update_user_roles,

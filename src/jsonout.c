@@ -61,6 +61,17 @@ mj_string(StringInfo buf, const char *s)
 	escape_json(buf, s);
 }
 
+/* See jsonout.h. */
+char *
+mj_string_text(const char *s)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	escape_json(&b, s);
+	return b.data;
+}
+
 /* A uuid as a JSON string. */
 void
 mj_uuid(StringInfo buf, const pg_uuid_t *u)
@@ -103,19 +114,25 @@ mj_timestamp(StringInfo buf, TimestampTz ts)
 	appendStringInfo(buf, "\"%04d-%02d-%02dT%02d:%02d:%02d",
 					 tm.tm_year, tm.tm_mon, tm.tm_mday,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		len = 6;
-		while (len > 0 && frac[len - 1] == '0')
-			len--;
-		frac[len] = '\0';
-		appendStringInfo(buf, ".%s", frac);
-	}
+	members_append_go_fraction(buf, fsec);
 	appendStringInfoString(buf, "Z\"");
+}
+
+/* See jsonout.h. */
+void
+members_append_go_fraction(StringInfo buf, fsec_t fsec)
+{
+	char		frac[8];
+	int			len;
+
+	if (fsec == 0)
+		return;
+	snprintf(frac, sizeof(frac), "%06d", (int) fsec);
+	len = 6;
+	while (len > 0 && frac[len - 1] == '0')
+		len--;
+	frac[len] = '\0';
+	appendStringInfo(buf, ".%s", frac);
 }
 
 /* "key": "string" */

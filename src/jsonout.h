@@ -31,6 +31,8 @@ extern void mj_elem(StringInfo buf, bool *first);
 
 /* Values. */
 extern void mj_string(StringInfo buf, const char *s);
+/* The JSON string literal of s as palloc'd text (audit diff values). */
+extern char *mj_string_text(const char *s);
 extern void mj_uuid(StringInfo buf, const pg_uuid_t *u);
 extern void mj_bool(StringInfo buf, bool b);
 extern void mj_int64(StringInfo buf, int64 v);
@@ -40,6 +42,12 @@ extern void mj_int64(StringInfo buf, int64 v);
  * trailing zeros of the fraction dropped (time.RFC3339Nano).
  */
 extern void mj_timestamp(StringInfo buf, TimestampTz ts);
+
+/*
+ * Go's fractional seconds as its time formats print them: "." and the
+ * microseconds without trailing zeros; nothing when fsec is 0.
+ */
+extern void members_append_go_fraction(StringInfo buf, fsec_t fsec);
 
 /* Shorthands for "key": value. */
 extern void mj_kv_string(StringInfo buf, bool *first, const char *key, const char *s);

@@ -19,6 +19,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "jsondecode.h"
 #include "permission.h"
 #include "registry.h"
 
@@ -29,7 +30,6 @@
 #define PK_COUNT		3
 
 static const char *const perm_keys[PK_COUNT] = {"negate", "resource_type", "action"};
-static const int perm_key_len[PK_COUNT] = {6, 13, 6};
 
 /* One decoded, not yet validated element; strings point into the jsonb. */
 typedef struct RawPermission
@@ -233,32 +233,6 @@ shape_error_type(const char *field_name, int idx, int key, const char *want,
 }
 
 /*
- * Which permission key, if any, is the key k: sets *exact when it is
- * spelled exactly, else it matched ignoring ASCII case (as Go's decoder
- * accepts).  -1 for any other key.
- */
-static int
-classify_key(const JsonbValue *k, bool *exact)
-{
-	for (int i = 0; i < PK_COUNT; i++)
-	{
-		if (k->val.string.len != perm_key_len[i])
-			continue;
-		if (memcmp(k->val.string.val, perm_keys[i], perm_key_len[i]) == 0)
-		{
-			*exact = true;
-			return i;
-		}
-		if (pg_strncasecmp(k->val.string.val, perm_keys[i], perm_key_len[i]) == 0)
-		{
-			*exact = false;
-			return i;
-		}
-	}
-	return -1;
-}
-
-/*
  * Decode element idx (value v) of the array into *out, raising 22023 on
  * any shape error.
  */
@@ -267,13 +241,7 @@ decode_element(const JsonbValue *v, const char *field_name, int idx,
 			   RawPermission *out)
 {
 	JsonbValue	found[PK_COUNT];
-	bool		have[PK_COUNT] = {false, false, false};
-	bool		have_exact[PK_COUNT] = {false, false, false};
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	kv;
-	int			cur = -1;
-	bool		cur_exact = false;
+	bool		have[PK_COUNT];
 
 	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
 		ereport(ERROR,
@@ -281,23 +249,7 @@ decode_element(const JsonbValue *v, const char *field_name, int idx,
 				 errmsg("%s[%d] must be a JSON object", field_name, idx),
 				 errdetail("Got a JSON %s.", json_type_name(v))));
 
-	it = JsonbIteratorInit(v->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-			cur = classify_key(&kv, &cur_exact);
-		else if (tok == WJB_VALUE && cur >= 0)
-		{
-			/* an exact spelling beats any case variant */
-			if (cur_exact || !have_exact[cur])
-			{
-				found[cur] = kv;
-				have[cur] = true;
-				have_exact[cur] = cur_exact;
-			}
-			cur = -1;
-		}
-	}
+	members_json_match_fields(v->val.binary.data, perm_keys, PK_COUNT, found, have);
 
 	for (int k = 0; k < PK_COUNT; k++)
 		if (!have[k])

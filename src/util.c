@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * util.c
- *		Running SPI as the extension's owner, with plans prepared once.
+ *		Running SPI as the extension's owner, with plans prepared once;
+ *		reading SPI result columns and SQL function arguments.
  *
  * The SQL functions are not SECURITY DEFINER: each checks who is acting
  * first, then switches to the extension owner around its SPI calls (the
@@ -216,4 +217,23 @@ members_text_array(ArrayType *arr, const char *what, int *n)
 	result[count] = NULL;
 	*n = count;
 	return result;
+}
+
+/* See util.h. */
+void
+members_require_arg(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
+/* See util.h. */
+char *
+members_text_arg_or(FunctionCallInfo fcinfo, int n, const char *dflt)
+{
+	if (PG_ARGISNULL(n))
+		return dflt ? pstrdup(dflt) : NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }

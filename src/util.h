@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * util.h
- *		Running SPI as the extension's owner, with plans prepared once.
+ *		Running SPI as the extension's owner, with plans prepared once;
+ *		reading SPI result columns and SQL function arguments.
  *
  * IDENTIFICATION
  *		src/util.h
@@ -12,6 +13,7 @@
 #define MEMBERS_UTIL_H
 
 #include "executor/spi.h"
+#include "fmgr.h"
 #include "utils/array.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
@@ -49,8 +51,6 @@ extern SPIPlanPtr members_plan(SPIPlanPtr *slot, const char *sql, int nargs,
 /* Forget the cached owner (called from the cache invalidation callback). */
 extern void members_util_reset(void);
 
-#endif							/* MEMBERS_UTIL_H */
-
 /*
  * Column access on SPI_tuptable rows by column name.  Each raises on a
  * missing column (a can't-happen programming error).  members_col_text
@@ -68,3 +68,16 @@ extern Datum members_col_datum(HeapTuple row, TupleDesc desc, const char *col, b
  * raise 22004 naming what.  *n receives the count.
  */
 extern char **members_text_array(ArrayType *arr, const char *what, int *n);
+
+/*
+ * Raise 22004 "<what> must not be null" when argument n is SQL NULL.
+ */
+extern void members_require_arg(FunctionCallInfo fcinfo, int n, const char *what);
+
+/*
+ * Text argument n as a palloc'd C string; for SQL NULL a palloc'd copy of
+ * dflt, or NULL when dflt is NULL.
+ */
+extern char *members_text_arg_or(FunctionCallInfo fcinfo, int n, const char *dflt);
+
+#endif							/* MEMBERS_UTIL_H */
