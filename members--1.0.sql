@@ -14,6 +14,13 @@ CREATE FUNCTION @extschema@.new_id() RETURNS uuid
 COMMENT ON FUNCTION @extschema@.new_id() IS
 	'A fresh random (version 4) uuid, generated with libuuid; the default of every id column.';
 
+CREATE FUNCTION @extschema@.permissions_valid(permissions jsonb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'members_permissions_valid'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.permissions_valid(jsonb) IS
+	'True for a well-formed array of valid {negate, resource_type, action} permissions; raises 22023 otherwise. The CHECK of custom_roles.org_permissions.';
+
 /*
  * Name rules (Coder's NameValid): 1 to 32 ASCII letters, digits and single
  * inner hyphens, not "new" or "create".  Enforced in C with Coder's messages
@@ -123,6 +130,7 @@ CREATE TABLE @extschema@.custom_roles (
 		AND name OPERATOR(pg_catalog.~) '^[a-z0-9]+(-[a-z0-9]+)*$'
 		AND name OPERATOR(pg_catalog.<>) ALL (ARRAY['new', 'create'])),
 	CONSTRAINT custom_roles_org_permissions_array CHECK (pg_catalog.jsonb_typeof(org_permissions) OPERATOR(pg_catalog.=) 'array'),
+	CONSTRAINT custom_roles_org_permissions_valid CHECK (@extschema@.permissions_valid(org_permissions)),
 	CONSTRAINT custom_roles_only_org_permissions CHECK (
 		site_permissions OPERATOR(pg_catalog.=) '[]'::jsonb
 		AND user_permissions OPERATOR(pg_catalog.=) '[]'::jsonb

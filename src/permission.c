@@ -14,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -22,6 +23,8 @@
 #include "jsondecode.h"
 #include "permission.h"
 #include "registry.h"
+
+PG_FUNCTION_INFO_V1(members_permissions_valid);
 
 /* The three keys of a permission object, in Go's field order. */
 #define PK_NEGATE		0
@@ -473,4 +476,18 @@ members_permlist_to_json(StringInfo buf, const MembersPermList *l)
 		}
 	}
 	appendStringInfoChar(buf, ']');
+}
+
+/*
+ * SQL: members.permissions_valid(permissions jsonb) returns boolean.  True
+ * when permissions is a well-formed list of valid permissions (spec 1.3,
+ * 2.4); otherwise raises 22023 with the parser's message.  Used by a CHECK
+ * constraint of members.custom_roles, so a stored role can never hold a
+ * permission the engine cannot read.
+ */
+Datum
+members_permissions_valid(PG_FUNCTION_ARGS)
+{
+	(void) members_parse_permissions(PG_GETARG_JSONB_P(0), "org_permissions", true);
+	PG_RETURN_BOOL(true);
 }
