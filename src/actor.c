@@ -210,7 +210,7 @@ members_actor_init(void)
 							   NULL);
 
 	loading_library = false;
-	MarkGUCPrefixReserved("members");
+	/* _PG_init reserves the "members" prefix once every module's settings exist */
 
 	/*
 	 * Adopt the leader's actor in a late-loading parallel worker, with the

@@ -42,7 +42,7 @@ members_role_names_load(const pg_uuid_t *org_id, bool read_only)
 	plan = members_plan(&plan_role_names,
 						"SELECT c.name, c.display_name FROM members.custom_roles c "
 						"WHERE c.organization_id OPERATOR(pg_catalog.=) $1 "
-						"ORDER BY c.name COLLATE \"C\"",
+						"ORDER BY c.name COLLATE pg_catalog.\"C\"",
 						1, argtypes);
 	values[0] = UUIDPGetDatum(org_id);
 	if (SPI_execute_plan(plan, values, NULL, read_only, 0) != SPI_OK_SELECT)

@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
 
 #include "actor.h"
 #include "builtin_roles.h"
@@ -27,7 +28,11 @@ void		_PG_init(void);
 
 /*
  * Register settings, caches and invalidation callbacks.  Runs once per
- * backend, when the library is first loaded.
+ * backend, when the library is first loaded.  The "members" prefix is
+ * reserved only after every module has defined its settings: reserving it
+ * removes the placeholders of settings not yet defined, which would discard
+ * values given before the library loaded (postgresql.conf, ALTER DATABASE
+ * or ROLE ... SET, a SET earlier in the session) with a warning.
  */
 void
 _PG_init(void)
@@ -35,4 +40,5 @@ _PG_init(void)
 	members_builtin_roles_init();
 	members_actor_init();
 	members_subject_cache_init();
+	MarkGUCPrefixReserved("members");
 }

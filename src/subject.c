@@ -46,8 +46,11 @@
  *   invalidation arrives while a subject is being built, it is rebuilt.
  *
  * - Memory is bounded: members.subject_cache_size subjects and
- *   members.subject_cache_memory kilobytes; reaching either drops the whole
- *   cache before the next subject is added.
+ *   members.subject_cache_memory kilobytes.  A new subject that would
+ *   exceed the size bound, or a new subject or any_org table that takes
+ *   the cache over the memory bound, empties the cache of every other
+ *   subject, so the cache never holds more than the memory bound unless a
+ *   single subject alone is larger.
  *
  * IDENTIFICATION
  *		src/subject.c
@@ -535,16 +538,52 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	return s;
 }
 
-/* Is the cache over one of its bounds? */
+/* Does the cache hold more than one subject and more memory than its bound? */
 static bool
-cache_full(void)
+cache_over_memory(void)
 {
-	if (subject_hash == NULL)
-		return false;
-	if (hash_get_num_entries(subject_hash) >= subject_cache_size)
-		return true;
-	return MemoryContextMemAllocated(SubjectCacheContext, true) >
+	return subject_hash != NULL && hash_get_num_entries(subject_hash) > 1 &&
+		MemoryContextMemAllocated(SubjectCacheContext, true) >
 		(Size) subject_cache_memory_kb * 1024;
+}
+
+/* Enter subject s into the cache (creating the hash table if needed). */
+static void
+cache_insert(MembersSubject *s)
+{
+	SubjectEntry *e;
+
+	if (subject_hash == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(pg_uuid_t);
+		ctl.entrysize = sizeof(SubjectEntry);
+		ctl.hcxt = SubjectCacheContext;
+		subject_hash = hash_create("members subjects", 128, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(subject_hash, &s->user_id, HASH_ENTER, NULL);
+	e->subject = s;
+}
+
+/*
+ * Empty the cache but keep subject s, whose memory context is cxt (a child
+ * of SubjectCacheContext): move it aside while resetting, then enter it
+ * alone.  cache_valid is left as it was.
+ */
+static void
+cache_keep_only(MembersSubject *s, MemoryContext cxt)
+{
+	bool		valid = cache_valid;
+
+	MemoryContextSetParent(cxt, TopMemoryContext);
+	members_subject_cache_reset();
+	MemoryContextSetParent(cxt, SubjectCacheContext);
+	cache_valid = valid;
+	cache_insert(s);
+	last_subject = s;
 }
 
 /* See subject.h. */
@@ -599,31 +638,20 @@ members_subject_get(const pg_uuid_t *user_id)
 	}
 
 	/*
-	 * An invalidation made every other entry stale; a full cache is emptied.
-	 * Either way keep the new subject: move it aside while resetting.
+	 * An invalidation made every other entry stale, and a cache holding
+	 * members.subject_cache_size subjects is emptied: either way keep the
+	 * new subject alone.  The memory bound is checked once the new subject
+	 * and its hash entry are in, so that the cache never holds more than
+	 * members.subject_cache_memory unless one subject alone is larger.
 	 */
-	if (!cache_valid || cache_full())
-	{
-		MemoryContextSetParent(cxt, TopMemoryContext);
-		members_subject_cache_reset();
-		MemoryContextSetParent(cxt, SubjectCacheContext);
-	}
-	if (keep_invalid)
-		cache_valid = false;
-
-	if (subject_hash == NULL)
-	{
-		HASHCTL		ctl;
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(pg_uuid_t);
-		ctl.entrysize = sizeof(SubjectEntry);
-		ctl.hcxt = SubjectCacheContext;
-		subject_hash = hash_create("members subjects", 128, &ctl,
-								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
-	e = hash_search(subject_hash, user_id, HASH_ENTER, NULL);
-	e->subject = s;
+	if (!cache_valid ||
+		(subject_hash != NULL && hash_get_num_entries(subject_hash) >= subject_cache_size))
+		cache_keep_only(s, cxt);
+	else
+		cache_insert(s);
+	if (cache_over_memory())
+		cache_keep_only(s, cxt);
+	cache_valid = !keep_invalid;
 	last_subject = s;
 	return s;
 }
@@ -664,6 +692,9 @@ members_subject_anyorg_vote(const MembersSubject *s, int level, int resource,
 					t[ANYORG_INDEX(lv, r, a)] = (int8) best;
 				}
 		ms->anyorg = t;
+		/* the table counts against the memory bound too */
+		if (cache_over_memory())
+			cache_keep_only(ms, GetMemoryChunkContext(ms));
 	}
 	return s->anyorg[ANYORG_INDEX(level, resource, action)];
 }
