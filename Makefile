@@ -23,3 +23,11 @@ ISOLATION_OPTS = --inputdir=tests/isolation --load-extension=members
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# ASan/UBSan build in a separate tree (never this directory's objects nor
+# the installed library), loaded into a throwaway cluster of the stock
+# server; runs the pg_regress, isolation and fuzz suites (as root; see
+# tests/sanitize.sh)
+.PHONY: sanitize-check
+sanitize-check:
+	PG_CONFIG=$(PG_CONFIG) bash $(srcdir)/tests/sanitize.sh
