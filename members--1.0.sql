@@ -105,7 +105,7 @@ CREATE TABLE @extschema@.organization_members (
 		AND roles::text OPERATOR(pg_catalog.=) pg_catalog.lower(roles::text))
 );
 CREATE INDEX organization_members_user_id_idx
-	ON @extschema@.organization_members (user_id);
+	ON @extschema@.organization_members (user_id, organization_id);
 COMMENT ON TABLE @extschema@.organization_members IS
 	'Membership of users in organizations; roles holds bare organization role names (the implied organization-member is not stored).';
 
@@ -309,9 +309,10 @@ CREATE FUNCTION @extschema@.authorize(
 	 * fmgr_security_definer (a GUC save and restore, about 0.75 us, eight
 	 * times the check itself), which RLS policies over millions of rows
 	 * cannot afford.  The C code resolves no name at call time; its SPI
-	 * queries (cache misses only) qualify every table, function and
-	 * operator, and their plans keep the search_path they were prepared
-	 * with, so the caller's search_path cannot change an answer.
+	 * queries (cache misses only) qualify every table, function, operator
+	 * and collation, so whatever search_path they are planned or re-planned
+	 * under, the caller's search_path cannot change an answer
+	 * (sql/40_search_path.sql proves it).
 	 */
 COMMENT ON FUNCTION @extschema@.authorize(text, text, uuid, uuid, boolean) IS
 	'May the current actor (members.actor) do action on an object of resource_type in organization_id owned by owner_id (any_org: in at least one organization)? Coder''s RBAC decision; for RLS policies. No SET search_path on purpose (hot path; every name inside is schema-qualified).';
