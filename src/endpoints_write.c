@@ -422,6 +422,44 @@ resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
 						  user->username);
 }
 
+/* The resolved target of a change to one organization member. */
+typedef struct MemberChange
+{
+	MembersActor actor;
+	MembersOrgRef org;
+	MembersUserRef user;
+	MemberState old_state;
+	MembersUserSwitch sw;
+	MembersAuditEntry audit;
+} MemberChange;
+
+/*
+ * The common opening of the member-changing endpoints whose arguments 0
+ * and 1 are {organization} and {user}: resolve the actor, connect to SPI
+ * as the owner, resolve the organization and lock the member row (404 for
+ * anything missing or not visible), and prepare the audit entry: from
+ * here on refusals are audited (spec 9).
+ */
+static void
+open_member_change(FunctionCallInfo fcinfo, const char *audit_action, MemberChange *c)
+{
+	char	   *orgarg;
+	char	   *userarg;
+
+	members_subject_cache_sync();
+	members_current_actor(&c->actor);
+	orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	userarg = members_text_arg_or(fcinfo, 1, NULL);
+
+	SPI_connect();
+	members_become_owner(&c->sw);
+
+	members_resolve_organization(&c->actor, orgarg, &c->org);
+	resolve_member_locked(&c->actor, &c->org, userarg, &c->user, &c->old_state);
+	audit_entry_init(&c->audit, &c->actor, &c->org.id, audit_action,
+					 "organization_member", &c->user.id, c->user.username);
+}
+
 /* Is the actor that user? */
 static bool
 actor_is(const MembersActor *actor, const pg_uuid_t *user_id)
@@ -531,45 +569,25 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 Datum
 members_remove_organization_member(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
-	MembersOrgRef org;
-	MembersUserRef user;
-	MembersUserSwitch sw;
+	MemberChange c;
 	Oid			argtypes[2] = {UUIDOID, UUIDOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
-	char	   *orgarg;
-	char	   *userarg;
-	MemberState old_state;
 	MemberState new_state = {0};
-	MembersAuditEntry e;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	userarg = members_text_arg_or(fcinfo, 1, NULL);
+	open_member_change(fcinfo, "delete", &c);
 
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org);
-	resolve_member_locked(&actor, &org, userarg, &user, &old_state);
-
-	/* from here on the target is resolved: refusals are audited */
-	audit_entry_init(&e, &actor, &org.id, "delete", "organization_member",
-					 &user.id, user.username);
-
-	if (actor_is(&actor, &user.id))
+	if (actor_is(&c.actor, &c.user.id))
 	{
-		audit_refusal(&e, HTTP_BAD_REQUEST);
+		audit_refusal(&c.audit, HTTP_BAD_REQUEST);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot remove self from an organization")));
 	}
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
-							   &org.id, &user.id))
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
+							   &c.org.id, &c.user.id))
 	{
-		audit_refusal(&e, HTTP_NOT_FOUND);
+		audit_refusal(&c.audit, HTTP_NOT_FOUND);
 		members_not_found();
 	}
 
@@ -578,16 +596,16 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 						"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
 						"AND m.user_id OPERATOR(pg_catalog.=) $2",
 						2, argtypes);
-	values[0] = UUIDPGetDatum(&org.id);
-	values[1] = UUIDPGetDatum(&user.id);
+	values[0] = UUIDPGetDatum(&c.org.id);
+	values[1] = UUIDPGetDatum(&c.user.id);
 	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not delete organization member");
 	if (SPI_processed != 1)
 		elog(ERROR, "locked organization member row disappeared");
 
-	audit_success(&e, HTTP_NO_CONTENT, member_diff(&old_state, &new_state));
+	audit_success(&c.audit, HTTP_NO_CONTENT, member_diff(&c.old_state, &new_state));
 
-	members_restore_user(&sw);
+	members_restore_user(&c.sw);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -601,16 +619,11 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 Datum
 members_update_organization_member_roles(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
-	MembersOrgRef org;
-	MembersUserRef user;
-	MembersUserSwitch sw;
+	MemberChange c;
 	StringInfoData buf;
 	Oid			argtypes[3] = {UUIDOID, UUIDOID, TEXTARRAYOID};
 	Datum		values[3];
 	SPIPlanPtr	plan;
-	char	   *orgarg;
-	char	   *userarg;
 	char	  **given = NULL;
 	int			ngiven = 0;
 	char	  **requested;
@@ -621,30 +634,15 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	int			nremoved;
 	char	   *bad = NULL;
 	MembersAssignResult r;
-	MemberState old_state;
 	MemberState new_state;
-	MembersAuditEntry e;
 	MembersRoleNames *names;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	userarg = members_text_arg_or(fcinfo, 1, NULL);
-
 	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
+	open_member_change(fcinfo, "write", &c);
 
-	members_resolve_organization(&actor, orgarg, &org);
-	resolve_member_locked(&actor, &org, userarg, &user, &old_state);
-
-	/* from here on the target is resolved: refusals are audited */
-	audit_entry_init(&e, &actor, &org.id, "write", "organization_member",
-					 &user.id, user.username);
-
-	if (actor_is(&actor, &user.id))
+	if (actor_is(&c.actor, &c.user.id))
 	{
-		audit_refusal(&e, HTTP_BAD_REQUEST);
+		audit_refusal(&c.audit, HTTP_BAD_REQUEST);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("you cannot change your own organization roles"),
@@ -652,11 +650,11 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	}
 
 	/* the body: a list of bare organization role names */
-	roles_arg(fcinfo, 2, &e, &given, &ngiven);
+	roles_arg(fcinfo, 2, &c.audit, &given, &ngiven);
 	for (int i = 0; i < ngiven; i++)
 		if (strchr(given[i], ':') != NULL)
 		{
-			audit_refusal(&e, HTTP_BAD_REQUEST);
+			audit_refusal(&c.audit, HTTP_BAD_REQUEST);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("attempt to assign a role \"%s\", remove the ':<organization_id> suffix",
@@ -665,13 +663,13 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	requested = lower_distinct(given, ngiven, &nrequested);
 
 	/* requested + organization-member, against the stored roles */
-	change_role_set(old_state.roles, old_state.nroles, requested, nrequested,
+	change_role_set(c.old_state.roles, c.old_state.nroles, requested, nrequested,
 					MEMBERS_ROLE_ORG_MEMBER, &added, &nadded, &removed, &nremoved);
-	r = members_check_role_changes(&actor, &org.id, added, nadded,
+	r = members_check_role_changes(&c.actor, &c.org.id, added, nadded,
 								   removed, nremoved, &bad);
 	if (r != MEMBERS_ASSIGN_OK)
 	{
-		audit_refusal(&e, members_assign_result_status(r));
+		audit_refusal(&c.audit, members_assign_result_status(r));
 		members_assign_result_raise(r, bad);
 	}
 
@@ -682,27 +680,27 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 						"AND m.user_id OPERATOR(pg_catalog.=) $2 "
 						"RETURNING " MEMBER_COLUMNS,
 						3, argtypes);
-	values[0] = UUIDPGetDatum(&org.id);
-	values[1] = UUIDPGetDatum(&user.id);
+	values[0] = UUIDPGetDatum(&c.org.id);
+	values[1] = UUIDPGetDatum(&c.user.id);
 	values[2] = names_array_datum(requested, nrequested);
 	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "could not update organization member roles");
 	if (SPI_processed != 1)
 		elog(ERROR, "locked organization member row disappeared");
 	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  user.username);
+						  c.user.username);
 	{
 		HeapTuple	row = SPI_tuptable->vals[0];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 
 		/* the display names of the custom roles (the tuptable survives: a read) */
-		names = members_role_names_load(&org.id, false);
+		names = members_role_names_load(&c.org.id, false);
 		members_org_member_json(&buf, names, row, desc);
 	}
 
-	audit_success(&e, HTTP_OK, member_diff(&old_state, &new_state));
+	audit_success(&c.audit, HTTP_OK, member_diff(&c.old_state, &new_state));
 
-	members_restore_user(&sw);
+	members_restore_user(&c.sw);
 	SPI_finish();
 	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
 }
