@@ -1,10 +1,18 @@
 # members: PGXS build
 EXTENSION = members
-EXTVERSION = 1.0
+EXTVERSION = 1.1
 MODULE_big = members
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-DATA = members--1.0.sql
+# The install script of the current version is built from the SQL sources
+# in sqlsrc/ (concatenated in name order), as pgvector builds its script.
+# Released scripts (members--1.0.sql) and upgrade scripts are kept as
+# files: an upgrade script carries every change to SQL objects since the
+# version before, and tests/suites/upgrade.sh keeps an upgraded database
+# equal to a fresh install.
+SQL_SOURCES = $(sort $(wildcard sqlsrc/*.sql))
+DATA_built = members--$(EXTVERSION).sql
+DATA = members--1.0.sql $(wildcard members--*--*.sql)
 PGFILEDESC = "members - organizations, members and RBAC in PostgreSQL"
 
 SHLIB_LINK = -luuid
@@ -31,3 +39,6 @@ include $(PGXS)
 .PHONY: sanitize-check
 sanitize-check:
 	PG_CONFIG=$(PG_CONFIG) bash $(srcdir)/tests/sanitize.sh
+
+members--$(EXTVERSION).sql: $(SQL_SOURCES)
+	cat $^ > $@

@@ -3,9 +3,12 @@
 # PostgreSQL 15 cluster.  Source it; it defines functions and sets nothing
 # else.  Runs as root (the server itself runs as the postgres OS user).
 
-PG_BIN=/usr/lib/postgresql/15/bin
+# MEMBERS_PG_BIN picks another (relocated) copy of the PostgreSQL 15
+# installation, so that several work trees can install and test their own
+# build side by side; the default is Debian's.
+PG_BIN=${MEMBERS_PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_CONFIG=$PG_BIN/pg_config
-export PG_CONFIG
+export PG_CONFIG PG_BIN
 
 # Debian packages every suite needs.
 MEMBERS_APT_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential libipc-run-perl nginx-light python3 python3-psycopg jq"

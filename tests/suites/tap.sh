@@ -13,8 +13,8 @@
 # Run alone, as root:  bash tests/suites/tap.sh [001_crash.pl ...]
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PG_BIN=/usr/lib/postgresql/15/bin
-PGXS_DIR=/usr/lib/postgresql/15/lib/pgxs
+PG_BIN=${MEMBERS_PG_BIN:-/usr/lib/postgresql/15/bin}
+PGXS_DIR=$(dirname "$($PG_BIN/pg_config --pgxs)")/../..
 PERL_LIB=$PGXS_DIR/src/test/perl
 PG_REGRESS_BIN=$PGXS_DIR/src/test/regress/pg_regress
 OUT="${MEMBERS_TEST_OUTPUT:-$ROOT/tests/output}/tap"

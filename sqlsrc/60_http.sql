@@ -1,0 +1,629 @@
+/*==== section: HTTP schema members_api (PostgREST) ====*/
+/*
+ * What PostgREST exposes (db-schemas = "members_api"): one RPC function per
+ * Coder endpoint, thin adapters over members.*, and the pre-request
+ * members_api.authenticate().  postgrest/roles.sql creates the roles and
+ * grants EXECUTE on this schema's functions to the web role; nothing here is
+ * executable by PUBLIC.
+ *
+ * Every adapter is SECURITY DEFINER (owned by the extension owner), so the
+ * web role needs EXECUTE on members_api only and no privilege on members.
+ * Because the owner is trusted (it could act as the system), each adapter
+ * first requires the acting user that authenticate() established in this
+ * transaction (members.http_require_actor, in C: not merely a members.actor
+ * value, which could have been set before the library loaded) and fails
+ * closed (401) without one.
+ *
+ * Path values: GET endpoints take them as function arguments (nginx puts
+ * them in the query string); write endpoints read them from the request
+ * headers X-Members-Organization, X-Members-User and X-Members-Role that
+ * nginx sets (a request body would be the client's).  Bodies that Coder
+ * reads are passed whole as one unnamed jsonb parameter.
+ *
+ * Errors: each adapter catches the error of its members.* call and hands it
+ * to members.http_error, the one place that maps design's error classes to
+ * HTTP: 22xxx/23xxx 400, P0002 404, 42501 403, 28xxx 401.  Adapters that
+ * return JSON set response.status and return Coder's body
+ * ({"message", "detail"} or Coder's generic 403/404 bodies); the savepoint
+ * of the EXCEPTION block has undone the failed call's writes.  Adapters that
+ * return void (Coder's 204) and the pre-request cannot return a body, so
+ * they raise SQLSTATE PGRST with the same status and message (PostgREST's
+ * body then carries the detail under "details").  Other SQLSTATEs are
+ * raised again unchanged, for PostgREST's own handling (40001 retries).
+ */
+
+/*---- shared helpers (schema members: not exposed) ----*/
+
+/*
+ * SQL errors follow PostgreSQL's message style (lower case, no period);
+ * HTTP bodies carry Coder's exact wording.  The known messages whose
+ * Coder form differs only in an initial capital and/or a final period are
+ * restored here, in one place; everything else passes unchanged.
+ */
+CREATE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT CASE
+		WHEN message OPERATOR(pg_catalog.=) ANY (ARRAY[
+				'request body must be valid JSON',
+				'validation failed',
+				'query parameters have invalid values',
+				'invalid request, not allowed to assign site wide permissions for an organization role',
+				'invalid request, not allowed to assign user permissions for an organization role',
+				'invalid request, not allowed to assign organization member permissions for an organization role',
+				'you cannot change your own organization roles',
+				'you cannot change your own roles',
+				'organization already exists with that name',
+				'user already exists'])
+			THEN pg_catalog.upper(pg_catalog.left(message, 1)) OPERATOR(pg_catalog.||) pg_catalog.substr(message, 2) OPERATOR(pg_catalog.||) '.'
+		WHEN message OPERATOR(pg_catalog.=) ANY (ARRAY[
+				'reserved role name',
+				'invalid role name',
+				'failed to update role permissions',
+				'user is already an organization member'])
+			OR message OPERATOR(pg_catalog.~) '^no custom role with the name .* found$'
+			THEN pg_catalog.upper(pg_catalog.left(message, 1)) OPERATOR(pg_catalog.||) pg_catalog.substr(message, 2)
+		WHEN message OPERATOR(pg_catalog.~) '^"(organization|user)" must be provided$'
+			THEN message OPERATOR(pg_catalog.||) '.'
+		ELSE message
+	END
+$$;
+COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
+	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style (restores the initial capital and final period Coder uses for the known messages).';
+
+CREATE FUNCTION @extschema@.http_error(
+	sqlstate text,
+	message text,
+	detail text DEFAULT NULL,
+	hint text DEFAULT NULL,
+	as_body boolean DEFAULT true) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	status integer;
+	body jsonb;
+	d text := nullif(detail, '');
+BEGIN
+	IF sqlstate IS NULL THEN
+		RAISE EXCEPTION 'http_error needs a SQLSTATE' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF sqlstate = '22M01' THEN
+		-- query parameter validation (members.http_pagination): detail is
+		-- the JSON array of Coder's validations
+		status := 400;
+		body := jsonb_build_object('message', @extschema@.http_coder_message(message), 'validations', d::jsonb);
+	ELSIF left(sqlstate, 2) IN ('22', '23') THEN
+		status := 400;
+		body := jsonb_build_object('message', @extschema@.http_coder_message(message));
+		IF d IS NOT NULL THEN
+			body := body || jsonb_build_object('detail', d);
+		END IF;
+	ELSIF sqlstate = 'P0002' THEN
+		status := 404;
+		body := jsonb_build_object('message',
+			'Resource not found or you do not have access to this resource');
+	ELSIF sqlstate = '42501' THEN
+		status := 403;
+		body := jsonb_build_object('message', 'Forbidden.',
+			'detail', 'You don''t have permission to view this content. If you believe this is a mistake, please contact your administrator or try signing in with different credentials.');
+	ELSIF left(sqlstate, 2) = '28' THEN
+		status := 401;
+		IF message LIKE 'user is not active (status = %)' THEN
+			-- Coder: "User is not active (status = \"suspended\"). Contact an admin ..."
+			body := jsonb_build_object('message',
+				'U' || substr(message, 2) || '.' || coalesce(' ' || d, ''));
+		ELSE
+			body := jsonb_build_object('message',
+				'You are signed out or your session has expired. Please sign in again to continue.',
+				'detail', coalesce(d, message));
+		END IF;
+	ELSE
+		-- not one of design's classes: raise it again unchanged
+		IF d IS NULL AND nullif(hint, '') IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message;
+		ELSIF nullif(hint, '') IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, DETAIL = d;
+		ELSIF d IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, HINT = hint;
+		ELSE
+			RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, DETAIL = d, HINT = hint;
+		END IF;
+	END IF;
+
+	IF as_body THEN
+		PERFORM set_config('response.status', status::text, true);
+		RETURN body;
+	END IF;
+	RAISE SQLSTATE 'PGRST' USING
+		MESSAGE = jsonb_build_object(
+			'code', sqlstate,
+			'message', body->>'message',
+			'details', coalesce(body->>'detail', body#>>'{validations,0,detail}'),
+			'hint', NULL)::text,
+		DETAIL = jsonb_build_object('status', status, 'headers', '{}'::jsonb)::text;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_error(text, text, text, text, boolean) IS
+	'HTTP layer: the one mapping of an error (SQLSTATE, message, detail) to Coder''s status and body: 22xxx/23xxx 400 {message, detail}, P0002 404 and 42501 403 with Coder''s generic bodies, 28xxx 401. as_body: set response.status and return the body; else raise SQLSTATE PGRST with that status. Other SQLSTATEs are raised again unchanged.';
+
+CREATE FUNCTION @extschema@.http_establish_actor(user_id uuid) RETURNS void
+	AS 'MODULE_PATHNAME', 'members_http_establish_actor'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.http_establish_actor(uuid) IS
+	'HTTP layer: set members.actor for the transaction (with the caller''s privileges: only trusted callers may) and remember that the pre-request established it; used by members_api.authenticate().';
+
+CREATE FUNCTION @extschema@.http_require_actor() RETURNS void
+	AS 'MODULE_PATHNAME', 'members_http_require_actor'
+	LANGUAGE C STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.http_require_actor() IS
+	'HTTP layer: raise 28000 unless members.actor holds the user members_api.authenticate() established in this transaction. The adapters run as the extension owner and must never act as the system nor trust a members.actor set some other way.';
+
+CREATE FUNCTION @extschema@.http_header(name text) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT coalesce(nullif(current_setting('request.headers', true), '')::json ->> lower(name), '')
+$$;
+COMMENT ON FUNCTION @extschema@.http_header(text) IS
+	'HTTP layer: the value of a request header as PostgREST passed it in request.headers (names lower case), '''' when absent.';
+
+CREATE FUNCTION @extschema@.http_pagination(page_limit text, page_offset text) RETURNS integer[]
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	names text[] := ARRAY['limit', 'offset'];
+	vals text[] := ARRAY[page_limit, page_offset];
+	result integer[] := ARRAY[0, 0];
+	problems jsonb := '[]';
+	v text;
+	reason text;
+BEGIN
+	-- Coder's PositiveInt32 (coderd/httpapi/queryparams.go); absent or empty is 0
+	FOR i IN 1..2 LOOP
+		v := vals[i];
+		reason := NULL;
+		IF v IS NULL OR v = '' THEN
+			CONTINUE;
+		ELSIF v !~ '^[+-]?[0-9]+$' THEN
+			reason := 'strconv.ParseInt: parsing ' || to_json(v)::text || ': invalid syntax';
+		ELSIF v::numeric > 2147483647 OR v::numeric < -2147483648 THEN
+			reason := 'strconv.ParseInt: parsing ' || to_json(v)::text || ': value out of range';
+		ELSIF v::numeric < 0 THEN
+			reason := 'value is negative';
+		ELSE
+			result[i] := v::integer;
+		END IF;
+		IF reason IS NOT NULL THEN
+			problems := problems || jsonb_build_array(jsonb_build_object(
+				'field', names[i],
+				'detail', format('Query param "%s" must be a valid 32-bit positive integer: %s',
+								 names[i], reason)));
+		END IF;
+	END LOOP;
+	IF jsonb_array_length(problems) > 0 THEN
+		RAISE EXCEPTION 'Query parameters have invalid values.'
+			USING ERRCODE = '22M01', DETAIL = problems::text;
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_pagination(text, text) IS
+	'HTTP layer: Coder''s limit and offset query parameters (empty = 0) as {limit, offset}; invalid values raise 22M01 whose detail is Coder''s validations array (members.http_error answers 400).';
+
+CREATE FUNCTION @extschema@.http_body_roles(body jsonb) RETURNS text[]
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	-- codersdk.UpdateRoles: {"roles": ["name", ...]}; absent or null = none
+	IF body IS NULL OR jsonb_typeof(body) <> 'object' OR
+	   (body ? 'roles' AND jsonb_typeof(body->'roles') NOT IN ('array', 'null')) OR
+	   EXISTS (SELECT FROM jsonb_array_elements(CASE WHEN jsonb_typeof(body->'roles') = 'array'
+													THEN body->'roles' ELSE '[]' END) e
+			   WHERE jsonb_typeof(e) <> 'string') THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The body must be an object whose "roles" is an array of role names.';
+	END IF;
+	RETURN ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(body->'roles') = 'array'
+													  THEN body->'roles' ELSE '[]' END));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_body_roles(jsonb) IS
+	'HTTP layer: the roles of a codersdk.UpdateRoles body as text[] (absent or null: none); anything else raises 22023 "request body must be valid JSON" (400).';
+
+/*---- the exposed schema ----*/
+
+CREATE SCHEMA members_api;
+COMMENT ON SCHEMA members_api IS
+	'What PostgREST exposes of the members extension: one RPC function per Coder endpoint and the pre-request authenticate(). See postgrest/.';
+
+CREATE FUNCTION members_api.authenticate() RETURNS void
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	cookies jsonb := nullif(current_setting('request.cookies', true), '')::jsonb;
+	headers jsonb := nullif(current_setting('request.headers', true), '')::jsonb;
+	claims jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
+	token text;
+	subject text;
+	uid uuid;
+	u record;
+	st text;
+	msg text;
+	det text;
+	hnt text;
+BEGIN
+	-- Coder's order: cookie, then the header (nginx puts the query parameter
+	-- and a Coder-format bearer value there)
+	token := coalesce(nullif(cookies->>'coder_session_token', ''),
+					  nullif(headers->>'coder-session-token', ''));
+	-- a JWT that PostgREST validated (jwt-secret) names the user in "sub"
+	subject := CASE WHEN jsonb_typeof(claims->'sub') = 'string' THEN nullif(claims->>'sub', '') END;
+	BEGIN
+		IF token IS NOT NULL OR subject IS NULL THEN
+			uid := @extschema@.authenticate_api_key(token);
+		ELSE
+			IF subject !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+				RAISE EXCEPTION 'invalid JWT subject'
+					USING ERRCODE = 'invalid_authorization_specification',
+						  DETAIL = 'The JWT "sub" claim must be a user id.';
+			END IF;
+			SELECT us.id, us.status, us.deleted INTO u
+			  FROM @extschema@.users us WHERE us.id OPERATOR(pg_catalog.=) subject::uuid;
+			IF NOT FOUND OR u.deleted THEN
+				RAISE EXCEPTION 'unknown JWT subject'
+					USING ERRCODE = 'invalid_authorization_specification',
+						  DETAIL = 'The JWT "sub" claim does not name an existing user.';
+			END IF;
+			IF u.status OPERATOR(pg_catalog.<>) 'active' THEN
+				RAISE EXCEPTION 'user is not active (status = "%")', u.status
+					USING ERRCODE = 'invalid_authorization_specification',
+						  DETAIL = 'Contact an admin to reactivate your account.';
+			END IF;
+			uid := u.id;
+		END IF;
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+								det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+		PERFORM @extschema@.http_error(st, msg, det, hnt, false);
+	END;
+	-- sets members.actor (allowed: this runs as the extension owner) and
+	-- records it for members.http_require_actor()
+	PERFORM @extschema@.http_establish_actor(uid);
+END
+$$;
+COMMENT ON FUNCTION members_api.authenticate() IS
+	'PostgREST db-pre-request: the acting user from the coder_session_token cookie or the Coder-Session-Token header (Coder''s token, checked by members.authenticate_api_key), else from the "sub" of a JWT PostgREST validated; sets members.actor for the transaction. Anything else: 401 with Coder''s message.';
+
+/* GET /api/v2/organizations/{organization}/members */
+CREATE FUNCTION members_api.organization_members(organization text) RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.organization_members(organization);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.organization_members(text) IS
+	'GET /api/v2/organizations/{organization}/members (nginx: GET /rpc/organization_members?organization=): members.organization_members.';
+
+/* GET /api/v2/organizations/{organization}/paginated-members?limit=&offset= */
+CREATE FUNCTION members_api.paginated_organization_members(
+	organization text,
+	page_limit text DEFAULT NULL,
+	page_offset text DEFAULT NULL) RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	page integer[];
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	page := @extschema@.http_pagination(page_limit, page_offset);
+	RETURN @extschema@.paginated_organization_members(organization, page[1], page[2]);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.paginated_organization_members(text, text, text) IS
+	'GET /api/v2/organizations/{organization}/paginated-members (nginx: GET /rpc/paginated_organization_members?organization=&page_limit=&page_offset=; limit and offset are reserved by PostgREST): members.paginated_organization_members.';
+
+/* GET /api/v2/organizations/{organization}/members/roles */
+CREATE FUNCTION members_api.organization_roles(organization text) RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.organization_roles(organization);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.organization_roles(text) IS
+	'GET /api/v2/organizations/{organization}/members/roles (nginx: GET /rpc/organization_roles?organization=): members.organization_roles.';
+
+/* POST /api/v2/organizations/{organization}/members/roles */
+CREATE FUNCTION members_api.insert_custom_role(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.insert_custom_role(
+		@extschema@.http_header('x-members-organization'), $1);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.insert_custom_role(jsonb) IS
+	'POST /api/v2/organizations/{organization}/members/roles (nginx: POST /rpc/insert_custom_role, organization in X-Members-Organization, the CustomRoleRequest body as is): members.insert_custom_role.';
+
+/* PUT /api/v2/organizations/{organization}/members/roles */
+CREATE FUNCTION members_api.update_custom_role(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.update_custom_role(
+		@extschema@.http_header('x-members-organization'), $1);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.update_custom_role(jsonb) IS
+	'PUT /api/v2/organizations/{organization}/members/roles (nginx: POST /rpc/update_custom_role, organization in X-Members-Organization, the CustomRoleRequest body as is): members.update_custom_role.';
+
+/* DELETE /api/v2/organizations/{organization}/members/roles/{roleName} */
+CREATE FUNCTION members_api.delete_custom_role() RETURNS void
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	PERFORM @extschema@.delete_custom_role(
+		@extschema@.http_header('x-members-organization'),
+		@extschema@.http_header('x-members-role'));
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	PERFORM @extschema@.http_error(st, msg, det, hnt, false);
+END
+$$;
+COMMENT ON FUNCTION members_api.delete_custom_role() IS
+	'DELETE /api/v2/organizations/{organization}/members/roles/{roleName} (nginx: POST /rpc/delete_custom_role, X-Members-Organization and X-Members-Role): members.delete_custom_role; 204.';
+
+/* POST /api/v2/organizations/{organization}/members/{user} */
+CREATE FUNCTION members_api.add_organization_member() RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.add_organization_member(
+		@extschema@.http_header('x-members-organization'),
+		@extschema@.http_header('x-members-user'));
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.add_organization_member() IS
+	'POST /api/v2/organizations/{organization}/members/{user} (nginx: POST /rpc/add_organization_member, X-Members-Organization and X-Members-User, body {}): members.add_organization_member.';
+
+/* DELETE /api/v2/organizations/{organization}/members/{user} */
+CREATE FUNCTION members_api.remove_organization_member() RETURNS void
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	PERFORM @extschema@.remove_organization_member(
+		@extschema@.http_header('x-members-organization'),
+		@extschema@.http_header('x-members-user'));
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	PERFORM @extschema@.http_error(st, msg, det, hnt, false);
+END
+$$;
+COMMENT ON FUNCTION members_api.remove_organization_member() IS
+	'DELETE /api/v2/organizations/{organization}/members/{user} (nginx: POST /rpc/remove_organization_member, X-Members-Organization and X-Members-User, body {}): members.remove_organization_member; 204.';
+
+/* PUT /api/v2/organizations/{organization}/members/{user}/roles */
+CREATE FUNCTION members_api.update_organization_member_roles(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.update_organization_member_roles(
+		@extschema@.http_header('x-members-organization'),
+		@extschema@.http_header('x-members-user'),
+		@extschema@.http_body_roles($1));
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.update_organization_member_roles(jsonb) IS
+	'PUT /api/v2/organizations/{organization}/members/{user}/roles (nginx: POST /rpc/update_organization_member_roles, X-Members-Organization and X-Members-User, the UpdateRoles body as is): members.update_organization_member_roles.';
+
+/* GET /api/v2/users/roles */
+CREATE FUNCTION members_api.site_roles() RETURNS jsonb
+	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.site_roles();
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.site_roles() IS
+	'GET /api/v2/users/roles (nginx: GET /rpc/site_roles): members.site_roles.';
+
+/* PUT /api/v2/users/{user}/roles */
+CREATE FUNCTION members_api.update_user_site_roles(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	RETURN @extschema@.update_user_site_roles(
+		@extschema@.http_header('x-members-user'),
+		@extschema@.http_body_roles($1));
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.update_user_site_roles(jsonb) IS
+	'PUT /api/v2/users/{user}/roles (nginx: POST /rpc/update_user_site_roles, X-Members-User, the UpdateRoles body as is): members.update_user_site_roles.';
+
+/* POST /api/v2/users/{user}/keys (Coder: 201 {"key": "<token>"}) */
+CREATE FUNCTION members_api.create_api_key() RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	result jsonb;
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	result := jsonb_build_object('key',
+		@extschema@.create_api_key(@extschema@.http_header('x-members-user')));
+	PERFORM set_config('response.status', '201', true);
+	RETURN result;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.create_api_key() IS
+	'POST /api/v2/users/{user}/keys (nginx: POST /rpc/create_api_key, X-Members-User, body {}): members.create_api_key with the default lifetime; 201 {"key": token}.';
+
+/* POST /api/v2/organizations (Coder: 201 Organization) */
+CREATE FUNCTION members_api.create_organization(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	result jsonb;
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	IF jsonb_typeof($1) IS DISTINCT FROM 'object' THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The body must be a CreateOrganizationRequest object.';
+	END IF;
+	-- codersdk.CreateOrganizationRequest: name, display_name, description, icon
+	result := @extschema@.create_organization(
+		$1->>'name',
+		nullif($1->>'display_name', ''),
+		coalesce($1->>'description', ''),
+		coalesce($1->>'icon', ''));
+	PERFORM set_config('response.status', '201', true);
+	RETURN result;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.create_organization(jsonb) IS
+	'POST /api/v2/organizations (nginx: POST /rpc/create_organization, the CreateOrganizationRequest body as is): members.create_organization (never the default organization); 201.';
+
+/* POST /api/v2/users (Coder: 201 User) */
+CREATE FUNCTION members_api.create_user(jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	result jsonb;
+	st text; msg text; det text; hnt text;
+BEGIN
+	PERFORM @extschema@.http_require_actor();
+	IF jsonb_typeof($1) IS DISTINCT FROM 'object' THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The body must be a CreateUserRequest object.';
+	END IF;
+	-- codersdk.CreateUserRequestWithOrgs: username, email, name, user_status
+	-- (password, login_type and organization_ids are not modelled)
+	result := @extschema@.create_user(
+		$1->>'username',
+		$1->>'email',
+		coalesce($1->>'name', ''),
+		'',
+		'{}'::text[],
+		coalesce(nullif($1->>'user_status', ''), 'active'));
+	PERFORM set_config('response.status', '201', true);
+	RETURN result;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN @extschema@.http_error(st, msg, det, hnt, true);
+END
+$$;
+COMMENT ON FUNCTION members_api.create_user(jsonb) IS
+	'POST /api/v2/users (nginx: POST /rpc/create_user, the CreateUserRequest body as is): members.create_user with username, email, name and user_status; 201.';
+
+/* Nothing here is executable by PUBLIC (also the helpers above, in members). */
+REVOKE ALL ON SCHEMA members_api FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA members_api FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
+
+/* A running PostgREST reloads its schema cache. */
+NOTIFY pgrst, 'reload schema';
+/*==== end of section: HTTP schema members_api ====*/
