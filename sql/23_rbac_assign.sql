@@ -106,21 +106,17 @@ ROLLBACK;
 -- Errors, as SQLSTATE and message: a NULL role name (22023); an inactive
 -- actor and a plain role without an actor cannot act (28000).  The service
 -- role without an actor is the system.
-CREATE FUNCTION pg_temp.try(call text, OUT state text, OUT message text)
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE 'SELECT ' || call;
-	state := '00000';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-END $$;
-SELECT * FROM pg_temp.try($$members.can_assign_role(NULL, '0a000000-0000-0000-0000-00000000000a')$$);
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
+SELECT state, message FROM pg_temp.try_call($$members.can_assign_role(NULL, '0a000000-0000-0000-0000-00000000000a')$$);
 BEGIN;
 SET LOCAL members.actor = '00000000-0000-0000-0000-000000000030';	-- suspended owner
-SELECT * FROM pg_temp.try($$members.can_assign_role('owner')$$);
+SELECT state, message FROM pg_temp.try_call($$members.can_assign_role('owner')$$);
 ROLLBACK;
 SET ROLE members_plain;
-SELECT * FROM pg_temp.try($$members.can_assign_role('owner')$$);
+SELECT state, message FROM pg_temp.try_call($$members.can_assign_role('owner')$$);
 RESET ROLE;
 SET ROLE members_app;
 SELECT members.can_assign_role('owner') AS service_role_is_system;

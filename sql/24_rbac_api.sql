@@ -30,14 +30,10 @@ INSERT INTO members.organization_members (organization_id, user_id, roles) VALUE
 --    any_org together with an organization.  Names are exact (no case
 --    folding).  The checks come before the actor is resolved, so the
 --    system gets them too.
-CREATE FUNCTION pg_temp.try(call text, OUT state text, OUT message text, OUT detail text)
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE 'SELECT ' || call;
-	state := '00000';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-END $$;
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
 SELECT c.n, c.call, t.* FROM (VALUES
 	(1, $c$members.authorize('frobnicate', 'template')$c$),
 	(2, $c$members.authorize('*', 'template')$c$),
@@ -61,7 +57,7 @@ SELECT c.n, c.call, t.* FROM (VALUES
 	(20, $c$members.explain_authorize('read', 'nope')$c$),
 	(21, $c$members.explain_authorize(NULL, 'template')$c$),
 	(22, $c$members.explain_authorize('read', 'template', '0a000000-0000-0000-0000-00000000000a', NULL, true)$c$)
-) AS c(n, call), LATERAL pg_temp.try(c.call) AS t ORDER BY c.n;
+) AS c(n, call), LATERAL pg_temp.try_call(c.call) AS t ORDER BY c.n;
 -- A known action that the resource does not list is evaluated like any
 -- other (no error): the owner's workspace permissions do not list it, its
 -- template:* does.
@@ -89,7 +85,7 @@ SELECT c.n, c.call, t.* FROM (VALUES
 	(113, $c$members.check_permissions('{"k": {"object": {"resource_type": "template", "organization_id": 5}, "action": "read"}}')$c$),
 	(114, $c$members.check_permissions('{"k": {"object": {"resource_type": "template", "organization_id": "not-a-uuid"}, "action": "read"}}')$c$),
 	(115, $c$members.check_permissions('{"k": {"object": {"resource_type": "template", "owner_id": "00000000-0000-0000-0000-00000000000"}, "action": "read"}}')$c$)
-) AS c(n, call), LATERAL pg_temp.try(c.call) AS t ORDER BY c.n;
+) AS c(n, call), LATERAL pg_temp.try_call(c.call) AS t ORDER BY c.n;
 -- Empty, NULL, and absent/null/""/nil fields (all "none").
 SELECT members.check_permissions('{}') AS empty, members.check_permissions(NULL) AS null_checks;
 SELECT members.check_permissions('{"a": {"object": {"resource_type": "template", "organization_id": null, "owner_id": "", "any_org": null}, "action": "read"},
@@ -111,7 +107,7 @@ SELECT c.n, c.call, t.* FROM (VALUES
 	(204, $c$members.authorize_user('00000000-0000-0000-0000-000000000001', 'read', 'template')$c$),
 	-- argument errors come first for the plain role too
 	(205, $c$members.authorize('read', 'nope')$c$)
-) AS c(n, call), LATERAL pg_temp.try(c.call) AS t ORDER BY c.n;
+) AS c(n, call), LATERAL pg_temp.try_call(c.call) AS t ORDER BY c.n;
 -- the registry needs no actor
 SELECT count(*) AS resources FROM members.rbac_resources();
 RESET ROLE;

@@ -51,17 +51,10 @@ INSERT INTO members.organization_members (organization_id, user_id, roles, creat
 	(:globex, :oscar, '{}', '2024-02-10 10:00:00+00', '2024-02-10 10:00:00+00');
 
 -- An error as "SQLSTATE: message (detail)", so that each failure shows its class.
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END
-$$;
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
 
 -- Usernames of a listing, in order.
 CREATE FUNCTION pg_temp.usernames(j jsonb) RETURNS text LANGUAGE sql AS $$

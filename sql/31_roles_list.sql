@@ -54,17 +54,10 @@ INSERT INTO members.organization_members (organization_id, user_id, roles) VALUE
 	(:globex, :nina, '{organization-admin}');
 
 -- An error as "SQLSTATE: message (detail)", so that each failure shows its class.
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END
-$$;
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
 
 -- The exact JSON of a role listing, one line per field and one per
 -- permission (each permission object printed as it is): every key of every

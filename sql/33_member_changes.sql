@@ -83,27 +83,10 @@ INSERT INTO members.organization_members (organization_id, user_id, roles) VALUE
 -- Returns the jsonb result with created_at/updated_at replaced by
 -- "timestamps_rfc3339" (both RFC 3339 UTC with a Z), "void" for a void
 -- result, or "SQLSTATE: message (detail)" for an error.
-CREATE FUNCTION pg_temp.act(actor text, q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	t text; r jsonb; st text; msg text; det text;
-BEGIN
-	PERFORM set_config('members.actor', coalesce(actor, ''), true);
-	EXECUTE q INTO t;
-	IF t IS NULL OR t = '' THEN
-		RETURN 'void';
-	END IF;
-	r := t::jsonb;
-	IF jsonb_typeof(r) = 'object' AND r ? 'created_at' THEN
-		r := r - 'created_at' - 'updated_at' || jsonb_build_object('timestamps_rfc3339',
-			(r->>'created_at') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$'
-			AND (r->>'updated_at') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$');
-	END IF;
-	RETURN r::text;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END
-$$;
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
 
 -- The stored memberships of some users, to see what a call changed.
 CREATE FUNCTION pg_temp.memberships(names text[]) RETURNS TABLE (org text, username text, roles text[])

@@ -43,18 +43,10 @@ TRUNCATE members.audit_log;
 
 -- act(actor, query): run query as actor (NULL: the system); "ok", or
 -- "SQLSTATE: message (detail)" for an error.
-CREATE FUNCTION pg_temp.act(actor text, q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; det text;
-BEGIN
-	PERFORM set_config('members.actor', coalesce(actor, ''), true);
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END
-$$;
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/tests/regress/helpers.sql
+\set ECHO all
 
 -- A diff with every RFC 3339 UTC timestamp from 2025 on (the
 -- time of the change) shown as "<now>"; other values untouched.
@@ -95,26 +87,26 @@ $$;
 
 -- add: create, 200; the diff shows every tracked field going from Go's
 -- zero values to the new member (organization_id is not tracked).
-SELECT pg_temp.act(:owner, $$SELECT members.add_organization_member('org-a', 't2')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.add_organization_member('org-a', 't2')$$);
 SELECT * FROM pg_temp.new_rows();
 -- The system acts with no user: user_id is NULL.
-SELECT pg_temp.act(NULL, $$SELECT members.add_organization_member('org-b', 't2')$$);
+SELECT pg_temp.try_as(NULL, $$SELECT members.add_organization_member('org-b', 't2')$$);
 SELECT * FROM pg_temp.new_rows();
 SELECT count(*) AS system_rows FROM members.audit_log WHERE user_id IS NULL;
 
 -- role change: write, 200; only the changed fields (roles, updated_at).
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{Organization-Auditor}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{Organization-Auditor}')$$);
 SELECT * FROM pg_temp.new_rows();
-SELECT pg_temp.act(:oadmin, $$SELECT members.update_organization_member_roles('org-a', 't1', '{organization-auditor,organization-admin}')$$);
+SELECT pg_temp.try_as(:oadmin, $$SELECT members.update_organization_member_roles('org-a', 't1', '{organization-auditor,organization-admin}')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- removal: delete, 204; every tracked field goes to its zero value.
-SELECT pg_temp.act(:oadmin, $$SELECT members.remove_organization_member('org-a', 't3')$$);
+SELECT pg_temp.try_as(:oadmin, $$SELECT members.remove_organization_member('org-a', 't3')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- site roles: write on the user, 200, no organization; the diff tracks
 -- rbac_roles.
-SELECT pg_temp.act(:owner, $$SELECT members.update_user_site_roles('t1', '{Auditor,template-admin}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_user_site_roles('t1', '{Auditor,template-admin}')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- A success rolled back leaves no audit row (it is atomic with the change).
@@ -132,45 +124,45 @@ SELECT * FROM pg_temp.new_rows();
 
 -- Failed additions are never audited: already a member (23505), not
 -- allowed (404), unknown user or organization (404).
-SELECT pg_temp.act(:owner, $$SELECT members.add_organization_member('org-a', 't1')$$);
-SELECT pg_temp.act(:pm, $$SELECT members.add_organization_member('org-a', 'me')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.add_organization_member('org-a', 'nobody')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.add_organization_member('initech', 't1')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.add_organization_member('org-a', 't1')$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.add_organization_member('org-a', 'me')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.add_organization_member('org-a', 'nobody')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.add_organization_member('initech', 't1')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- Refused role changes whose member was resolved are audited with the
 -- status the HTTP layer gives and an empty diff: 403 (no assign), 400
 -- (unknown role, static table, name:org, yourself, NULL roles).
-SELECT pg_temp.act(:pm, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{bogus}')$$);
-SELECT pg_temp.act(:oaud, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{a:b}')$$);
-SELECT pg_temp.act(:oadmin, $$SELECT members.update_organization_member_roles('org-a', 'me', '{}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', NULL)$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{bogus}')$$);
+SELECT pg_temp.try_as(:oaud, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', '{a:b}')$$);
+SELECT pg_temp.try_as(:oadmin, $$SELECT members.update_organization_member_roles('org-a', 'me', '{}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 't1', NULL)$$);
 SELECT * FROM pg_temp.new_rows();
 -- A member that cannot be resolved (404) is not audited: not a member,
 -- unknown user, organization not readable.
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 't3', '{}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_organization_member_roles('org-a', 'nobody', '{}')$$);
-SELECT pg_temp.act(:badmin, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 't3', '{}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_organization_member_roles('org-a', 'nobody', '{}')$$);
+SELECT pg_temp.try_as(:badmin, $$SELECT members.update_organization_member_roles('org-a', 't1', '{}')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- Refused removals: yourself (400), not allowed to delete (404); an
 -- unresolved member (404) is not audited.
-SELECT pg_temp.act(:owner, $$SELECT members.remove_organization_member('org-a', 'me')$$);
-SELECT pg_temp.act(:pm, $$SELECT members.remove_organization_member('org-a', 't1')$$);
-SELECT pg_temp.act(:auditor, $$SELECT members.remove_organization_member('org-a', 't1')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.remove_organization_member('org-a', 't3')$$);
-SELECT pg_temp.act(:badmin, $$SELECT members.remove_organization_member('org-a', 't1')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.remove_organization_member('org-a', 'me')$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.remove_organization_member('org-a', 't1')$$);
+SELECT pg_temp.try_as(:auditor, $$SELECT members.remove_organization_member('org-a', 't1')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.remove_organization_member('org-a', 't3')$$);
+SELECT pg_temp.try_as(:badmin, $$SELECT members.remove_organization_member('org-a', 't1')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- Refused site-role changes: 403, 400 (static table, unknown role,
 -- yourself); the user path value (404) is not audited.
-SELECT pg_temp.act(:auditor, $$SELECT members.update_user_site_roles('t1', '{}')$$);
-SELECT pg_temp.act(:uadmin, $$SELECT members.update_user_site_roles('t2', '{owner}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_user_site_roles('t2', '{bogus}')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.update_user_site_roles('me', '{}')$$);
-SELECT pg_temp.act(:pm, $$SELECT members.update_user_site_roles('t1', '{}')$$);
+SELECT pg_temp.try_as(:auditor, $$SELECT members.update_user_site_roles('t1', '{}')$$);
+SELECT pg_temp.try_as(:uadmin, $$SELECT members.update_user_site_roles('t2', '{owner}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_user_site_roles('t2', '{bogus}')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.update_user_site_roles('me', '{}')$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.update_user_site_roles('t1', '{}')$$);
 SELECT * FROM pg_temp.new_rows();
 
 -- The row of a refused attempt is committed before the error reaches the
@@ -262,16 +254,16 @@ ROLLBACK;
 -- Refused: organization admins and auditors site-wide, plain members
 -- anywhere (42501); an organization the actor cannot read (404); a
 -- negative limit (22023); no actor for a plain database role (28000).
-SELECT pg_temp.act(:oadmin, $$SELECT members.audit_log_entries()$$);
-SELECT pg_temp.act(:oaud, $$SELECT members.audit_log_entries(NULL, 1)$$);
-SELECT pg_temp.act(:pm, $$SELECT members.audit_log_entries()$$);
-SELECT pg_temp.act(:pm, $$SELECT members.audit_log_entries('org-a')$$);
-SELECT pg_temp.act(:uadmin, $$SELECT members.audit_log_entries('org-a')$$);
-SELECT pg_temp.act(:badmin, $$SELECT members.audit_log_entries('org-a')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.audit_log_entries('initech')$$);
-SELECT pg_temp.act(:owner, $$SELECT members.audit_log_entries(NULL, -1)$$);
+SELECT pg_temp.try_as(:oadmin, $$SELECT members.audit_log_entries()$$);
+SELECT pg_temp.try_as(:oaud, $$SELECT members.audit_log_entries(NULL, 1)$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.audit_log_entries()$$);
+SELECT pg_temp.try_as(:pm, $$SELECT members.audit_log_entries('org-a')$$);
+SELECT pg_temp.try_as(:uadmin, $$SELECT members.audit_log_entries('org-a')$$);
+SELECT pg_temp.try_as(:badmin, $$SELECT members.audit_log_entries('org-a')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.audit_log_entries('initech')$$);
+SELECT pg_temp.try_as(:owner, $$SELECT members.audit_log_entries(NULL, -1)$$);
 SET ROLE members_plain;
-SELECT pg_temp.act(NULL, $$SELECT members.audit_log_entries()$$);
+SELECT pg_temp.try_as(NULL, $$SELECT members.audit_log_entries()$$);
 RESET ROLE;
 -- badmin reads org-b's entries (the system's addition of t2).
 SELECT * FROM pg_temp.entries(:badmin, 'org-b', 0);
