@@ -28,6 +28,15 @@ REGRESS_OPTS = --inputdir=.
 ISOLATION = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tests/isolation/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=tests/isolation --load-extension=members
 
+# TAP tests (tests/tap/NNN_*.pl, PostgreSQL::Test::Cluster) through PGXS's
+# prove_installcheck, with every path from $(PG_CONFIG).  initdb refuses
+# root, so tests/suites/tap.sh runs "make tap-installcheck" as the postgres
+# OS user in a copy of the tree; "make installcheck" runs them too when
+# called by a non-root user.
+TAP_TESTS = 1
+PROVE_TESTS = $(sort $(wildcard tests/tap/[0-9]*.pl))
+PROVE_FLAGS = -I $(srcdir)/tests/tap
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -36,6 +45,10 @@ include $(PGXS)
 # the installed library), loaded into a throwaway cluster of the stock
 # server; runs the pg_regress, isolation and fuzz suites (as root; see
 # tests/sanitize.sh)
+.PHONY: tap-installcheck
+tap-installcheck:
+	$(prove_installcheck)
+
 .PHONY: sanitize-check
 sanitize-check:
 	PG_CONFIG=$(PG_CONFIG) bash $(srcdir)/tests/sanitize.sh

@@ -9,3 +9,7 @@
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION members UPDATE TO '1.1'" to load this file. \quit
+
+-- Comments cite files of the repository (docs/coder-behaviour.md).
+COMMENT ON FUNCTION @extschema@.set_workspace_sharing(text, boolean) IS
+	'Switch an organization''s workspace sharing (what organization-member grants, see docs/coder-behaviour.md 4.4); needs update on the organization; returns the Organization object.';

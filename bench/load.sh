@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/load.sh: does members hold under concurrent load?  (issue 6, part 1)
+# bench/load.sh: does members hold under concurrent load? 
 #
 # Run as root from anywhere: bench/load.sh
 #   LOAD_SECONDS  seconds per mix (default 60)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/scale.sh: does members hold at scale?  (issue 6, part 2)
+# bench/scale.sh: does members hold at scale? 
 #
 # Run as root from anywhere: bench/scale.sh
 #   SCALE_MEMBERS  members of the big organization (default 100000)

@@ -1,5 +1,5 @@
 -- RBAC engine: the full matrix of every built-in role x every resource type
--- x every action, for six object shapes (spec 2.3, 4.3, 4.5), as Coder's
+-- x every action, for six object shapes (docs/coder-behaviour.md 2.3, 4.3, 4.5), as Coder's
 -- TestRolePermissions does.  The resources and actions come from the
 -- registry (members.rbac_resources()), so a resource or action added later
 -- changes this output and cannot slip through untested.

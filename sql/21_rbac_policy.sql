@@ -1,4 +1,4 @@
--- RBAC engine: the policy rules of spec 2.3, one case per consequence, plus
+-- RBAC engine: the policy rules of docs/coder-behaviour.md 2.3, one case per consequence, plus
 -- nil uuids, soft-deleted organizations and soft-deleted users.
 --
 -- Each case states the answer the spec gives ("expected") next to the

@@ -178,7 +178,7 @@ SELECT count(*) AS half_valid_rows FROM members.custom_roles WHERE name = 'half-
 \set VERBOSITY sqlstate
 SELECT pg_temp.with_roles('{}');
 
--- 4. Unknown role names are dropped silently (spec 2.1): in rbac_roles
+-- 4. Unknown role names are dropped silently (docs/coder-behaviour.md 2.1): in rbac_roles
 --    (unknown names, and org role names, which are no site roles) and in
 --    organization_members.roles (unknown names, site role names, and
 --    custom roles of another organization).

@@ -1,6 +1,6 @@
--- RBAC engine: who may assign which role (spec 5.1-5.2), through
+-- RBAC engine: who may assign which role (docs/coder-behaviour.md 5.1-5.2), through
 -- members.can_assign_role(role_name, organization_id) for the current actor,
--- and the site-role check of members.create_user (spec 5.3).
+-- and the site-role check of members.create_user (docs/coder-behaviour.md 5.3).
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 

@@ -1,6 +1,6 @@
--- Read endpoints: members.organization_members (spec 7.5) and
--- members.paginated_organization_members (spec 7.6), with organization
--- resolution (spec 7.1), per-actor visibility and workspace sharing.
+-- Read endpoints: members.organization_members (docs/coder-behaviour.md 7.5) and
+-- members.paginated_organization_members (docs/coder-behaviour.md 7.6), with organization
+-- resolution (docs/coder-behaviour.md 7.1), per-actor visibility and workspace sharing.
 \set VERBOSITY default
 
 -- Fixtures, inserted by the superuser with fixed ids and timestamps.
@@ -76,7 +76,7 @@ SET timezone = 'Asia/Tokyo';
 SELECT jsonb_pretty(members.organization_members('acme'));
 RESET timezone;
 
--- Organization resolution (spec 7.1): by uuid, by name ignoring case,
+-- Organization resolution (docs/coder-behaviour.md 7.1): by uuid, by name ignoring case,
 -- "default" and the nil uuid give the default organization.
 SELECT members.organization_members(:acme) = members.organization_members('acme') AS by_uuid,
        members.organization_members('ACME') = members.organization_members('acme') AS by_name_ci,
@@ -206,7 +206,7 @@ SELECT md5(members.organization_members('acme')::text) = :'full_md5' AS service_
 RESET ROLE;
 
 ---------------------------------------------------------------------------
--- paginated_organization_members (spec 7.6).
+-- paginated_organization_members (docs/coder-behaviour.md 7.6).
 -- A page: count is the total before offset and limit.
 SELECT jsonb_pretty(members.paginated_organization_members('acme', 2, 1));
 -- limit 0 (the default) returns every member, in the same order as the

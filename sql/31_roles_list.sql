@@ -1,5 +1,5 @@
--- Read endpoints: members.organization_roles (spec 7.8, 5.4) and
--- members.site_roles (spec 8.1): the listed roles, their exact JSON, who may
+-- Read endpoints: members.organization_roles (docs/coder-behaviour.md 7.8, 5.4) and
+-- members.site_roles (docs/coder-behaviour.md 8.1): the listed roles, their exact JSON, who may
 -- list them and what each actor may assign.
 \set VERBOSITY default
 
@@ -105,7 +105,7 @@ SELECT * FROM pg_temp.show_roles(members.organization_roles('acme'));
 SELECT pg_temp.roles_md5(members.organization_roles('acme')) AS org_md5,
        pg_temp.roles_md5(members.site_roles()) AS site_md5 \gset
 
--- Organization resolution (spec 7.1).
+-- Organization resolution (docs/coder-behaviour.md 7.1).
 SELECT members.organization_roles(:acme) = members.organization_roles('acme') AS by_uuid,
        members.organization_roles('AcMe') = members.organization_roles('acme') AS by_name_ci,
        members.organization_roles('default') = members.organization_roles('acme') AS by_default,
@@ -118,7 +118,7 @@ SELECT pg_temp.try('SELECT members.organization_roles(''0a000000-0000-4000-8000-
 SELECT r->>'name' AS name, r->>'organization_id' AS organization_id, r->>'display_name' AS display_name
   FROM jsonb_array_elements(members.organization_roles('globex')) AS r;
 
--- Per actor (spec 5.4): the same roles, with what the actor may assign.
+-- Per actor (docs/coder-behaviour.md 5.4): the same roles, with what the actor may assign.
 -- owner: everything
 BEGIN;
 SET LOCAL members.actor = :olivia;
@@ -215,7 +215,7 @@ ROLLBACK;
 -- four permission lists as arrays; all assignable by the system.
 SELECT * FROM pg_temp.show_roles(members.site_roles());
 
--- Per actor (spec 8.1): every user reads assign_role through the implied
+-- Per actor (docs/coder-behaviour.md 8.1): every user reads assign_role through the implied
 -- member role; only owners may assign the listed roles.
 BEGIN;
 SET LOCAL members.actor = :olivia;

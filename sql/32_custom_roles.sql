@@ -1,7 +1,7 @@
--- Custom organization roles (spec 6): members.insert_custom_role (POST),
+-- Custom organization roles (docs/coder-behaviour.md 6): members.insert_custom_role (POST),
 -- members.update_custom_role (PUT) and members.delete_custom_role (DELETE),
--- every validation step of spec 6.1 in order, the semantics of 6.2, the
--- effect on authorization and the audit rows (spec 9).
+-- every validation step of docs/coder-behaviour.md 6.1 in order, the semantics of 6.2, the
+-- effect on authorization and the audit rows (docs/coder-behaviour.md 9).
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 -- Unaligned output: the JSON answers are long.
@@ -132,7 +132,7 @@ $$;
 
 -- The owner creates a role: the name is stored lower-cased, a null
 -- display_name is "", omitted and null lists are empty; the answer is the
--- Role object with organization_member_permissions null (spec 6.2).
+-- Role object with organization_member_permissions null (docs/coder-behaviour.md 6.2).
 SELECT pg_temp.post(:olivia, '{"name": "Template-Reader", "display_name": null,
 	"site_permissions": null, "organization_permissions": [
 		{"negate": false, "resource_type": "template", "action": "read"},
@@ -169,7 +169,7 @@ SELECT * FROM pg_temp.roles();
 SELECT * FROM pg_temp.audit();
 
 ---------------------------------------------------------------------------
--- POST: every failure of spec 6.1, in order.
+-- POST: every failure of docs/coder-behaviour.md 6.1, in order.
 
 -- Step 1: a plain database role without an actor cannot act (28000).
 SET ROLE members_plain;

@@ -1,6 +1,6 @@
 -- Write endpoints for organization members: add_organization_member
--- (spec 7.2), remove_organization_member (spec 7.3) and
--- update_organization_member_roles (spec 7.4), for every kind of actor,
+-- (docs/coder-behaviour.md 7.2), remove_organization_member (docs/coder-behaviour.md 7.3) and
+-- update_organization_member_roles (docs/coder-behaviour.md 7.4), for every kind of actor,
 -- every success with its exact JSON and every failure with its SQLSTATE.
 \set VERBOSITY default
 
@@ -100,7 +100,7 @@ LANGUAGE sql AS $$
 $$;
 
 ---------------------------------------------------------------------------
--- add_organization_member (spec 7.2)
+-- add_organization_member (docs/coder-behaviour.md 7.2)
 ---------------------------------------------------------------------------
 
 -- Successes: the OrganizationMember with roles [].  The owner adds by
@@ -178,7 +178,7 @@ SELECT pg_temp.act(NULL, $$SELECT members.add_organization_member('org-a', 't5')
 RESET ROLE;
 
 ---------------------------------------------------------------------------
--- update_organization_member_roles (spec 7.4)
+-- update_organization_member_roles (docs/coder-behaviour.md 7.4)
 ---------------------------------------------------------------------------
 
 -- Successes: names lower-cased, de-duplicated in first-occurrence order;
@@ -252,7 +252,7 @@ RESET ROLE;
 SELECT * FROM pg_temp.memberships('{T1,t2,t5,owner,oadmin}');
 
 ---------------------------------------------------------------------------
--- remove_organization_member (spec 7.3)
+-- remove_organization_member (docs/coder-behaviour.md 7.3)
 ---------------------------------------------------------------------------
 
 -- Yourself (400, 22023), for everyone including owners, also with "me".

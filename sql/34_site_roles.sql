@@ -1,4 +1,4 @@
--- members.update_user_site_roles (PUT /users/{user}/roles, spec 8.2) for
+-- members.update_user_site_roles (PUT /users/{user}/roles, docs/coder-behaviour.md 8.2) for
 -- every kind of actor: successes with the exact User object, failures with
 -- their SQLSTATE.
 \set VERBOSITY default

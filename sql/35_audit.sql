@@ -1,4 +1,4 @@
--- The audit log of the write endpoints (spec 9) and
+-- The audit log of the write endpoints (docs/coder-behaviour.md 9) and
 -- members.audit_log_entries: one row per mutation, in Coder's diff shape;
 -- successes written atomically with the change; refused removals and role
 -- changes whose target was resolved written by a background worker so

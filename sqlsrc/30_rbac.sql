@@ -113,6 +113,6 @@ CREATE FUNCTION @extschema@.set_workspace_sharing(organization text, disabled bo
 	LANGUAGE C VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.set_workspace_sharing(text, boolean) IS
-	'Switch an organization''s workspace sharing (what organization-member grants, spec 4.4); needs update on the organization; returns the Organization object.';
+	'Switch an organization''s workspace sharing (what organization-member grants, see docs/coder-behaviour.md 4.4); needs update on the organization; returns the Organization object.';
 
 /*==== end of section: RBAC engine ====*/

@@ -30,7 +30,7 @@ count_regress() {
 }
 
 log "pg_regress suites (make installcheck)"
-make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= \
+make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= TAP_TESTS= \
 	REGRESS_OPTS="--inputdir=$ROOT --outputdir=$OUT/regress" >"$OUT/regress.log" 2>&1
 rc=$?
 cat "$OUT/regress.log"
@@ -40,7 +40,7 @@ count_regress "$OUT/regress.log"
 
 if ls "$ROOT"/tests/isolation/specs/*.spec >/dev/null 2>&1; then
 	log "isolation specs (make installcheck, isolation part)"
-	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= \
+	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= TAP_TESTS= \
 		ISOLATION_OPTS="--inputdir=$ROOT/tests/isolation --outputdir=$OUT/isolation --load-extension=members" \
 		>"$OUT/isolation.log" 2>&1
 	rc=$?

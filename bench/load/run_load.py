@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load and consistency check of bench/load.sh (issue 6, part 1).
+"""Load and consistency check of bench/load.sh.
 
 Runs against the cluster that PGHOST/PGPORT/PGUSER (a superuser) point at,
 in database --db, which bench/load/setup.sql has filled.  Uses only the

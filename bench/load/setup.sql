@@ -1,5 +1,5 @@
--- bench/load/setup.sql: the dataset and helpers of bench/load.sh (issue 6,
--- part 1).  Run as a superuser in a fresh database with the extension
+-- bench/load/setup.sql: the dataset and helpers of bench/load.sh
+-- Run as a superuser in a fresh database with the extension
 -- created.  Variables: :norgs organizations, :nusers users.
 --
 -- Dataset:

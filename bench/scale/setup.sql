@@ -1,4 +1,4 @@
--- bench/scale/setup.sql: the datasets of bench/scale.sh (issue 6, part 2).
+-- bench/scale/setup.sql: the datasets of bench/scale.sh.
 -- Run as a superuser in a fresh database with the extension created.
 -- Variables: :members (live members of the big organization, 100000) and
 -- :orgs (organizations of the multi-organization user, 1000).

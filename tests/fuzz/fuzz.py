@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fuzz every members.* endpoint function with malformed input (issue 4).
+"""Fuzz every members.* endpoint function with malformed input.
 
 Runs against the cluster that PGHOST/PGPORT/PGUSER point at (a superuser),
 in a database of its own (created here, dropped at the end; the extension

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz suite (issue 4): thousands of malformed inputs to every members.*
+# Fuzz suite: thousands of malformed inputs to every members.*
 # endpoint function, as the owner, as a plain member and as a plain database
 # role without an actor; see tests/fuzz/fuzz.py.  Runs against the cluster
 # started by tests/run-all.sh (PGHOST, PGPORT and PGUSER exported, extension

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability under load (issue 6, part 1): bench/load.sh against the cluster
+# Reliability under load: bench/load.sh against the cluster
 # the test command started (PGHOST, PGPORT, PGUSER exported; extension
 # installed), in a database of its own (members_reliability_load, dropped at
 # the end).  Two pgbench mixes, 2 clients, LOAD_SECONDS (default 60) each:

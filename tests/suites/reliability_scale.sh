@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability at scale (issue 6, part 2): bench/scale.sh against the cluster
+# Reliability at scale: bench/scale.sh against the cluster
 # the test command started (PGHOST, PGPORT, PGUSER exported; extension
 # installed), in a database of its own (members_reliability_scale, dropped at
 # the end).  Builds one organization with 100,000 members and one user in

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory safety (issue 6, part 5): tests/sanitize.sh builds the extension
+# Memory safety: tests/sanitize.sh builds the extension
 # with AddressSanitizer and UndefinedBehaviorSanitizer in a separate tree,
 # runs the pg_regress suites, the isolation specs and the fuzz suite against
 # a throwaway cluster of the stock server with the sanitizer runtimes

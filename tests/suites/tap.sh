@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# TAP suite (issue 6, faults): tests/tap/NNN_*.pl with PostgreSQL's own
-# PostgreSQL::Test::Cluster (shipped by postgresql-server-dev-15), each on
+# TAP suite: tests/tap/NNN_*.pl with PostgreSQL's own
+# PostgreSQL::Test::Cluster, run by PGXS ("make tap-installcheck", which is
+# PGXS's prove_installcheck with the paths of $PG_CONFIG), each file on
 # clusters of its own that it creates and stops: crash recovery under a
-# write load, pg_dump and restore, a hot standby.  Uses the extension
-# installed by "make install"; needs no running cluster.  initdb refuses
-# root, so prove runs as the postgres OS user in a private temporary
-# directory holding a copy of the tests.  Prints one "ok - tap FILE" /
-# "not ok - tap FILE" line per test file, prove's own output indented;
-# exits non-zero on any failure.  Logs of the TAP clusters go to
-# $MEMBERS_TEST_OUTPUT/tap/ (tests/output/tap/ by default).
+# write load, pg_dump and restore, a hot standby, a logical subscriber.
+# Uses the extension installed by "make install"; needs no running cluster.
+# initdb refuses root, so each file runs as the postgres OS user in its own
+# copy of the tree (so the files can run concurrently: prove_installcheck
+# empties tmp_check/ of the directory it runs in).  Prints one
+# "ok - tap FILE" / "not ok - tap FILE" line per test file, prove's own
+# output indented; exits non-zero on any failure.  Logs of the TAP clusters
+# go to $MEMBERS_TEST_OUTPUT/tap/ (tests/output/tap/ by default).
 #
 # Run alone, as root:  bash tests/suites/tap.sh [001_crash.pl ...]
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PG_BIN=${MEMBERS_PG_BIN:-/usr/lib/postgresql/15/bin}
-PGXS_DIR=$(dirname "$($PG_BIN/pg_config --pgxs)")/../..
-PERL_LIB=$PGXS_DIR/src/test/perl
-PG_REGRESS_BIN=$PGXS_DIR/src/test/regress/pg_regress
+PG_CONFIG=$PG_BIN/pg_config
+PERL_LIB=$(dirname "$($PG_CONFIG --pgxs)")/../../src/test/perl
 OUT="${MEMBERS_TEST_OUTPUT:-$ROOT/tests/output}/tap"
 
 missing=""
@@ -27,7 +28,7 @@ if [ -n "$missing" ]; then
 	echo "not ok - tap: missing$missing"
 	exit 1
 fi
-if [ ! -f "$($PG_BIN/pg_config --sharedir)/extension/members.control" ]; then
+if [ ! -f "$($PG_CONFIG --sharedir)/extension/members.control" ]; then
 	echo "not ok - tap: the extension is not installed (make install)"
 	exit 1
 fi
@@ -41,24 +42,22 @@ fi
 
 WORK=$(mktemp -d /tmp/members-tap.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/t" "$WORK/portlock"
-cp "$ROOT"/tests/tap/*.pl "$ROOT"/tests/tap/*.pm "$WORK/t/"
-chown -R postgres:postgres "$WORK"
+mkdir -p "$WORK/portlock"
 chmod 755 "$WORK"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-# Run one test file as postgres in its own directory; output in $WORK/NAME.out.
+# Run one test file as postgres in its own copy of the tree (the sources the
+# Makefile and the tests read; no build products); output in $WORK/NAME.out.
 run_one() {
-	local file=$1 name=${1%.pl}
-	mkdir -p "$WORK/$name" && chown postgres:postgres "$WORK/$name"
-	(cd "$WORK/$name" && timeout 600 runuser -u postgres -- env \
-		PATH="$PG_BIN:$PATH" \
-		PG_REGRESS="$PG_REGRESS_BIN" \
-		TESTDIR="$WORK/$name" \
+	local file=$1 name=${1%.pl} tree=$WORK/${1%.pl}
+	mkdir -p "$tree"
+	(cd "$ROOT" && tar cf - Makefile members.control sqlsrc tests/tap) | tar xf - -C "$tree"
+	chown -R postgres:postgres "$tree" "$WORK/portlock"
+	(cd "$tree" && timeout 900 runuser -u postgres -- env \
 		PG_TEST_PORT_DIR="$WORK/portlock" \
 		PG_TEST_TIMEOUT_DEFAULT=120 \
-		prove -I "$PERL_LIB" -I "$WORK/t" "$WORK/t/$file") \
+		make -s tap-installcheck PG_CONFIG="$PG_CONFIG" PROVE_TESTS="tests/tap/$file") \
 		>"$WORK/$name.out" 2>&1
 	echo $? >"$WORK/$name.rc"
 }
@@ -66,7 +65,7 @@ run_one() {
 # The files run concurrently (each on its own clusters and ports).
 start=$(date +%s)
 for f in "${files[@]}"; do
-	if [ ! -f "$WORK/t/$f" ]; then
+	if [ ! -f "$ROOT/tests/tap/$f" ]; then
 		echo "no such test file: $f" >"$WORK/${f%.pl}.out"
 		echo 1 >"$WORK/${f%.pl}.rc"
 		continue

@@ -1,5 +1,5 @@
 
-# Crash (issue 6, faults): five clients change members through members.*
+# Crash: five clients change members through members.*
 # functions (users created; members added with a role in one transaction
 # and removed; organization roles cycled; custom roles created, assigned
 # and deleted while assigned; site roles cycled), each recording every
@@ -18,10 +18,8 @@
 #   - the extension works: checks agree with the stored roles, the cache
 #     follows changes, the audit worker writes refusals.
 #
-# Run alone (as the postgres OS user, extension installed):
-#   PATH=/usr/lib/postgresql/15/bin:$PATH \
-#   PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
-#   prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -I tests/tap tests/tap/001_crash.pl
+# Run alone (as root, extension installed): bash tests/suites/tap.sh 001_crash.pl
+# (as a non-root user: make tap-installcheck PROVE_TESTS=tests/tap/001_crash.pl)
 use strict;
 use warnings FATAL => 'all';
 

@@ -1,5 +1,5 @@
 
-# Dump and restore (issue 6, faults): pg_dump of a database using the
+# Dump and restore: pg_dump of a database using the
 # extension, restored into a fresh cluster (custom format with pg_restore,
 # and plain SQL with psql), gives the same data (every row of every members
 # table, audit_log and api_keys included, ids and timestamps intact), the
@@ -8,10 +8,8 @@
 # The tables are registered with pg_extension_config_dump, so pg_dump writes
 # their rows after CREATE EXTENSION, in foreign-key order.
 #
-# Run alone (as the postgres OS user, extension installed):
-#   PATH=/usr/lib/postgresql/15/bin:$PATH \
-#   PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
-#   prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -I tests/tap tests/tap/002_dump_restore.pl
+# Run alone (as root, extension installed): bash tests/suites/tap.sh 002_dump_restore.pl
+# (as a non-root user: make tap-installcheck PROVE_TESTS=tests/tap/002_dump_restore.pl)
 use strict;
 use warnings FATAL => 'all';
 

@@ -1,5 +1,5 @@
 
-# Hot standby (issue 6, faults): a streaming replica answers every check and
+# Hot standby: a streaming replica answers every check and
 # listing exactly as the primary does, also right after a change replays
 # (the per-backend subject cache of a standby session is invalidated by the
 # relcache invalidations replayed from the commit records: warm the cache,
@@ -7,10 +7,8 @@
 # the new way); writes on the standby fail cleanly with 25006; a refused
 # attempt on the standby neither hangs nor crashes trying to audit.
 #
-# Run alone (as the postgres OS user, extension installed):
-#   PATH=/usr/lib/postgresql/15/bin:$PATH \
-#   PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
-#   prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -I tests/tap tests/tap/003_hot_standby.pl
+# Run alone (as root, extension installed): bash tests/suites/tap.sh 003_hot_standby.pl
+# (as a non-root user: make tap-installcheck PROVE_TESTS=tests/tap/003_hot_standby.pl)
 use strict;
 use warnings FATAL => 'all';
 

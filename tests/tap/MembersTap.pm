@@ -1,5 +1,5 @@
 
-# Helpers shared by the TAP tests of tests/tap/ (issue 6, faults): a node
+# Helpers shared by the TAP tests of tests/tap/: a node
 # set up for the extension, a fixture built through members.* functions,
 # and the fixed sets of checks, listings and table contents that two
 # servers (primary and replica, dump and restore, before and after a crash)
