@@ -32,29 +32,14 @@ NUSERS=${LOAD_USERS:-400}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-STARTED=
-on_exit() {
-	[ -n "${LOAD_KEEP_DB:-}" ] || "$PG_BIN/psql" -X -q -d postgres \
-		-c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-	[ -z "$STARTED" ] || members_cluster_stop
-}
 if [ -z "${PGHOST:-}" ]; then
-	members_install_deps || exit 1
-	members_build_install "$ROOT" || exit 1
-	STARTED=1
-	trap on_exit EXIT
-	members_cluster_start || exit 1
 	OUTDIR=${LOAD_OUT:-$(mktemp -d /tmp/members-load.XXXXXX)}
 else
 	OUTDIR=${LOAD_OUT:-${MEMBERS_TEST_OUTPUT:-$(mktemp -d /tmp/members-load.XXXXXX)}/load}
-	trap on_exit EXIT
 fi
+members_bench_setup "$DB" LOAD_KEEP_DB || exit 1
 mkdir -p "$OUTDIR"
-export PGUSER=${PGUSER:-postgres}
-
 PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null || exit 1
-"$PG_BIN/createdb" "$DB" || exit 1
 
 echo "members load benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $NORGS organizations, $NUSERS users, $SECONDS_PER_MIX s per mix"
 echo "server: $("$PG_BIN/psql" -X -At -d "$DB" -c 'SELECT version()')"

@@ -38,27 +38,9 @@ RUNS=${SCALE_RUNS:-5}
 SWEEP=${SCALE_SWEEP:-20000}
 DB=${SCALE_DB:-members_scale}
 
-STARTED=
-on_exit() {
-	[ -n "${SCALE_KEEP_DB:-}" ] || "$PG_BIN/psql" -X -q -d postgres \
-		-c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-	[ -z "$STARTED" ] || members_cluster_stop
-}
-if [ -z "${PGHOST:-}" ]; then
-	members_install_deps || exit 1
-	members_build_install "$ROOT" || exit 1
-	STARTED=1
-	trap on_exit EXIT
-	members_cluster_start "max_parallel_workers_per_gather = 0" "jit = off" \
-		"shared_buffers = 256MB" "autovacuum = off" || exit 1
-else
-	trap on_exit EXIT
-fi
-export PGUSER=${PGUSER:-postgres}
-
+members_bench_setup "$DB" SCALE_KEEP_DB "max_parallel_workers_per_gather = 0" "jit = off" \
+	"shared_buffers = 256MB" "autovacuum = off" || exit 1
 PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB")
-"$PG_BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null || exit 1
-"$PG_BIN/createdb" "$DB" || exit 1
 # the same planner settings on both sides of every ratio, whatever the cluster
 "$PG_BIN/psql" -X -q -d postgres -c "ALTER DATABASE \"$DB\" SET max_parallel_workers_per_gather = 0" \
 	-c "ALTER DATABASE \"$DB\" SET jit = off" >/dev/null || exit 1

@@ -78,3 +78,51 @@ members_cluster_stop() {
 	fi
 	MEMBERS_TMP=
 }
+
+# For benchmarks (bench/*.sh): use the cluster named by PGHOST when there is
+# one (as when a suite of tests/run-all.sh runs the benchmark), else install,
+# build and start a throwaway cluster with the extra postgresql.conf lines
+# given.  Then (re)create database $1.  At exit the database is dropped
+# (unless $2, the name of a "keep it" variable, is set to something) and a
+# cluster started here is stopped.  Sets MEMBERS_BENCH_OWN_CLUSTER=1 when it
+# started the cluster.
+members_bench_setup() {
+	MEMBERS_BENCH_DB=$1
+	MEMBERS_BENCH_KEEP=${2:-}
+	shift 2
+	MEMBERS_BENCH_OWN_CLUSTER=
+	trap members_bench_exit EXIT
+	if [ -z "${PGHOST:-}" ]; then
+		members_install_deps || return 1
+		members_build_install "$ROOT" || return 1
+		MEMBERS_BENCH_OWN_CLUSTER=1
+		members_cluster_start "$@" || return 1
+	fi
+	export PGUSER=${PGUSER:-postgres}
+	"$PG_BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$MEMBERS_BENCH_DB\" WITH (FORCE)" \
+		>/dev/null || return 1
+	"$PG_BIN/createdb" "$MEMBERS_BENCH_DB"
+}
+
+members_bench_exit() {
+	if [ -z "$MEMBERS_BENCH_KEEP" ] || [ -z "${!MEMBERS_BENCH_KEEP:-}" ]; then
+		"$PG_BIN/psql" -X -q -d postgres \
+			-c "DROP DATABASE IF EXISTS \"$MEMBERS_BENCH_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+	fi
+	[ -z "$MEMBERS_BENCH_OWN_CLUSTER" ] || members_cluster_stop
+}
+
+# For suites (tests/suites/*.sh): "members_suite_needs NAME [long]" prints
+# the skip line and exits 0 when a long suite runs without
+# MEMBERS_LONG_TESTS=1, and fails when no cluster is named by PGHOST/PGPORT.
+members_suite_needs() {
+	local name=$1 long=${2:-}
+	if [ -n "$long" ] && [ "${MEMBERS_LONG_TESTS:-}" != "1" ]; then
+		echo "ok - skipped: set MEMBERS_LONG_TESTS=1 to run the $name suite ($long)"
+		exit 0
+	fi
+	if [ -z "${PGHOST:-}" ] || [ -z "${PGPORT:-}" ]; then
+		echo "not ok - $name: PGHOST and PGPORT must point at a running cluster"
+		exit 1
+	fi
+}

@@ -15,14 +15,8 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
-if [ "${MEMBERS_LONG_TESTS:-}" != "1" ]; then
-	echo "ok - skipped: set MEMBERS_LONG_TESTS=1 to run the load suite (2 x 60 s of pgbench)"
-	exit 0
-fi
-if [ -z "${PGHOST:-}" ] || [ -z "${PGPORT:-}" ]; then
-	echo "not ok - load: PGHOST and PGPORT must point at a running cluster"
-	exit 1
-fi
+. "$ROOT/tests/lib/common.sh"
+members_suite_needs load "2 x 60 s of pgbench"
 
 export LOAD_DB=members_reliability_load
 export LOAD_OUT="${MEMBERS_TEST_OUTPUT:-$(mktemp -d /tmp/members-load.XXXXXX)}/reliability_load"

@@ -16,14 +16,8 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
-if [ "${MEMBERS_LONG_TESTS:-}" != "1" ]; then
-	echo "ok - skipped: set MEMBERS_LONG_TESTS=1 to run the scale suite (100,000 members, 1,000 organizations)"
-	exit 0
-fi
-if [ -z "${PGHOST:-}" ] || [ -z "${PGPORT:-}" ]; then
-	echo "not ok - scale: PGHOST and PGPORT must point at a running cluster"
-	exit 1
-fi
+. "$ROOT/tests/lib/common.sh"
+members_suite_needs scale "100,000 members, 1,000 organizations"
 
 export SCALE_DB=members_reliability_scale
 export SCALE_RUNS=${SCALE_RUNS:-3}
