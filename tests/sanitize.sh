@@ -128,8 +128,9 @@ cleanup() {
 trap cleanup EXIT
 
 #---- 1. the instrumented build, in a copy of the sources -----------------
-mkdir -p "$BUILD/src"
+mkdir -p "$BUILD/src" "$BUILD/sqlsrc"
 cp "$ROOT/Makefile" "$ROOT/members.control" "$ROOT"/members--*.sql "$BUILD/"
+cp "$ROOT"/sqlsrc/*.sql "$BUILD/sqlsrc/"
 cp "$ROOT"/src/*.c "$ROOT"/src/*.h "$BUILD/src/"
 # ISOLATION and REGRESS are computed from the copy's (absent) test files:
 # harmless, the suites run from the source tree below.
@@ -355,7 +356,7 @@ log_offset=$(stat -c %s "$WORK/server.log")
 
 #---- 4. the suites ----------------------------------------------------------
 # pg_regress suites
-make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= \
+make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" ISOLATION= TAP_TESTS= \
 	REGRESS_OPTS="--inputdir=$ROOT --outputdir=$OUT/regress" >"$OUT/regress.log" 2>&1
 rc=$?
 np=$(grep -cE '\.\.\. ok' "$OUT/regress.log" || true)
@@ -365,7 +366,7 @@ check $(( rc != 0 || nf != 0 || np == 0 )) "pg_regress suites under ASan/UBSan: 
 
 # isolation specs
 if ls "$ROOT"/tests/isolation/specs/*.spec >/dev/null 2>&1; then
-	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= \
+	make -C "$ROOT" -s installcheck PG_CONFIG="$PG_CONFIG" REGRESS= TAP_TESTS= \
 		ISOLATION_OPTS="--inputdir=$ROOT/tests/isolation --outputdir=$OUT/isolation --load-extension=members" \
 		>"$OUT/isolation.log" 2>&1
 	rc=$?
