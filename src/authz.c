@@ -1,20 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * authz.c
- *		Coder's decision (spec 2.2-2.3) and the permission-check SQL
- *		functions: authorize, authorize_user, check_permissions,
- *		explain_authorize, and the resource/action registry.
+ *		The permission-check SQL functions, all built on members_decide
+ *		(authz.h, the one copy of Coder's four-level rule): authorize,
+ *		authorize_user, check_permissions, explain_authorize, and the
+ *		resource/action registry.
  *
- * The four levels, for an object (type, org, owner, any_org):
- *   site   = vote(site set)
- *   user   = vote(user set)        when owner = subject, no org, not any_org
- *   org    = vote(org set of org)  when the subject is a member of org;
- *            for any_org the maximum over the subject's organizations
- *   member = the same at member level, when owner = subject
- *   allow  = site = 1 or (site <> -1 and (user = 1 or org = 1 or
- *            (org <> -1 and member = 1)))
  * API-key scopes are always coder:all and ACLs are out of scope
- * (design.md), so role_allow is the decision.
+ * (design.md), so the role decision is the decision.
  *
  * authorize() is the hot path of row-level-security policies: argument
  * names are parsed once per call site (cached in fn_extra), invalidations
@@ -65,42 +58,9 @@ typedef struct NameCache
 bool
 members_subject_allowed(const MembersSubject *s, int action, const MembersObject *obj)
 {
-	int			site;
-	int			user = 0;
-	int			org = 0;
-	int			member = 0;
-	bool		owned = obj->owner != NULL &&
-		memcmp(obj->owner->data, s->user_id.data, UUID_LEN) == 0;
+	MembersDecision d;
 
-	site = members_vote(&s->site, obj->resource, action);
-	if (site == 1)
-		return true;
-	if (site == -1)
-		return false;
-
-	if (owned && obj->org == NULL && !obj->any_org)
-		user = members_vote(&s->user, obj->resource, action);
-	if (user == 1)
-		return true;
-
-	if (obj->any_org)
-	{
-		org = members_subject_anyorg_vote(s, 0, obj->resource, action);
-		if (owned)
-			member = members_subject_anyorg_vote(s, 1, obj->resource, action);
-	}
-	else if (obj->org != NULL)
-	{
-		const MembersSubjectOrg *o = members_subject_org(s, obj->org);
-
-		if (o != NULL)
-		{
-			org = members_vote(o->org, obj->resource, action);
-			if (owned)
-				member = members_vote(o->member, obj->resource, action);
-		}
-	}
-	return members_role_allow(site, user, org, member);
+	return members_decide(s, action, obj, false, &d);
 }
 
 /* See authz.h. */
@@ -303,7 +263,12 @@ members_authorize(PG_FUNCTION_ARGS)
 	{
 		s = members_subject_get(&actor_id);
 		if (likely(s->found && s->active))
-			PG_RETURN_BOOL(members_subject_allowed(s, action, &obj));
+		{
+			MembersDecision d;
+
+			/* inlined: the warm path makes no call after the cache lookup */
+			PG_RETURN_BOOL(members_decide(s, action, &obj, false, &d));
+		}
 	}
 	members_current_actor(&actor);
 	if (actor.is_system)
@@ -534,28 +499,34 @@ explain_matches(StringInfo buf, bool *first, const char *role,
 	}
 }
 
-/* Permissions of held roles at one level (0 site, 1 user, 2 org, 3 member). */
+/* Permissions of a held role at one level (a MembersLevel). */
 static const MembersPermList *
 held_level(const MembersHeldRole *h, int level)
 {
 	if (h->builtin == NULL)
-		return level == 2 ? h->custom_org : NULL;
+		return level == MEMBERS_LEVEL_ORG ? h->custom_org : NULL;
 	switch (level)
 	{
-		case 0:
+		case MEMBERS_LEVEL_SITE:
 			return &h->builtin->site;
-		case 1:
+		case MEMBERS_LEVEL_USER:
 			return &h->builtin->user;
-		case 2:
+		case MEMBERS_LEVEL_ORG:
 			return &h->builtin->org;
 		default:
 			return &h->builtin->member;
 	}
 }
 
-/* One level of the explanation: {"vote": v, "applies": b, "permissions": [...]}. */
+/* The keys of explain_authorize's "levels", by MembersLevel. */
+static const char *const level_names[MEMBERS_NUM_LEVELS] = {"site", "user", "org", "member"};
+
+/*
+ * One level of the explanation: {"vote": v, "applies": b, "permissions":
+ * [...]}, from the decision d.
+ */
 static void
-explain_level(StringInfo buf, bool *first, const char *name, int vote, bool applies,
+explain_level(StringInfo buf, bool *first, const char *name, const MembersDecision *d,
 			  const MembersSubject *s, int level, const MembersObject *obj, int action)
 {
 	bool		lfirst;
@@ -564,14 +535,14 @@ explain_level(StringInfo buf, bool *first, const char *name, int vote, bool appl
 	mj_key(buf, first, name);
 	mj_open(buf, '{', &lfirst);
 	mj_key(buf, &lfirst, "vote");
-	mj_int64(buf, vote);
-	mj_kv_bool(buf, &lfirst, "applies", applies);
+	mj_int64(buf, d->vote[level]);
+	mj_kv_bool(buf, &lfirst, "applies", d->applies[level]);
 	mj_key(buf, &lfirst, "permissions");
 	mj_open(buf, '[', &pfirst);
-	if (applies)
+	if (d->applies[level])
 	{
 		/* site and user permissions come from every held role */
-		if (level <= 1)
+		if (level <= MEMBERS_LEVEL_USER)
 		{
 			for (int i = 0; i < s->nsite_roles; i++)
 				explain_matches(buf, &pfirst, s->site_roles[i].name, NULL,
@@ -642,55 +613,33 @@ members_explain_authorize(PG_FUNCTION_ARGS)
 	else
 	{
 		const MembersSubject *s = members_subject_get(&actor.user_id);
-		bool		owned = obj.owner != NULL &&
-			memcmp(obj.owner->data, s->user_id.data, UUID_LEN) == 0;
-		bool		user_applies = owned && obj.org == NULL && !obj.any_org;
-		const MembersSubjectOrg *o = obj.org ? members_subject_org(s, obj.org) : NULL;
-		bool		org_applies = obj.any_org ? s->norgs > 0 : o != NULL;
-		bool		member_applies = org_applies && owned;
-		int			site = members_vote(&s->site, resource, action);
-		int			user = user_applies ? members_vote(&s->user, resource, action) : 0;
-		int			org = 0;
-		int			member = 0;
-		bool		allowed;
+		MembersDecision d;
 		const char *reason;
 		bool		lfirst;
 
-		if (obj.any_org)
-		{
-			org = members_subject_anyorg_vote(s, 0, resource, action);
-			member = member_applies ? members_subject_anyorg_vote(s, 1, resource, action) : 0;
-		}
-		else if (o != NULL)
-		{
-			org = members_vote(o->org, resource, action);
-			member = member_applies ? members_vote(o->member, resource, action) : 0;
-		}
-		allowed = members_role_allow(site, user, org, member);
-		if (site == 1)
+		members_decide(s, action, &obj, true, &d);
+		if (d.vote[MEMBERS_LEVEL_SITE] == 1)
 			reason = "allowed at site level";
-		else if (site == -1)
+		else if (d.vote[MEMBERS_LEVEL_SITE] == -1)
 			reason = "denied at site level (a negative permission blocks every level)";
-		else if (user == 1)
+		else if (d.vote[MEMBERS_LEVEL_USER] == 1)
 			reason = "allowed at user level (the subject owns an object outside any organization)";
-		else if (org == 1)
+		else if (d.vote[MEMBERS_LEVEL_ORG] == 1)
 			reason = "allowed at organization level";
-		else if (org == -1)
+		else if (d.vote[MEMBERS_LEVEL_ORG] == -1)
 			reason = "denied at organization level (a negative permission blocks the member level)";
-		else if (member == 1)
+		else if (d.vote[MEMBERS_LEVEL_MEMBER] == 1)
 			reason = "allowed at member level (the subject owns the object in the organization)";
 		else
 			reason = "no permission matches";
 
 		mj_kv_uuid(&buf, &first, "actor", &s->user_id);
-		mj_kv_bool(&buf, &first, "allowed", allowed);
+		mj_kv_bool(&buf, &first, "allowed", d.allowed);
 		mj_kv_string(&buf, &first, "reason", reason);
 		mj_key(&buf, &first, "levels");
 		mj_open(&buf, '{', &lfirst);
-		explain_level(&buf, &lfirst, "site", site, true, s, 0, &obj, action);
-		explain_level(&buf, &lfirst, "user", user, user_applies, s, 1, &obj, action);
-		explain_level(&buf, &lfirst, "org", org, org_applies, s, 2, &obj, action);
-		explain_level(&buf, &lfirst, "member", member, member_applies, s, 3, &obj, action);
+		for (int level = 0; level < MEMBERS_NUM_LEVELS; level++)
+			explain_level(&buf, &lfirst, level_names[level], &d, s, level, &obj, action);
 		mj_close(&buf, '}');
 	}
 	mj_close(&buf, '}');
