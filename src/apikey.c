@@ -16,19 +16,26 @@
  * text in errdetail).  A token of a deleted user is unknown, as Coder
  * deletes those keys; a user who is not active cannot act.
  *
- * Recording use (last_used), at most once an hour per token as Coder does.
- * PostgREST runs GET requests in READ ONLY transactions, where nothing may
- * be written, so:
- *	- in a read-write transaction the row is updated in place, skipping it
- *	  if another transaction holds its lock (never waits);
- *	- in a read-only transaction a dynamic background worker is started
- *	  that updates the row in its own transaction, as the extension owner,
- *	  and exits.  The request does not wait for it.  A backend starts at most
- *	  one such worker per token per minute; if no worker slot is free the
- *	  use is recorded by a later request;
+ * Recording use (last_used), at most once an hour per token as Coder does,
+ * through one statement (record_use, which skips a row another transaction
+ * holds locked: it never waits):
+ *	- in a read-write transaction it runs in place, in the request's
+ *	  transaction;
+ *	- in a read-only transaction (PostgREST runs GET requests READ ONLY,
+ *	  where nothing may be written) the use is queued for the extension's
+ *	  one background worker (src/worker.c), which runs the same statement
+ *	  for every queued use in a transaction of its own.  The request does not
+ *	  wait.  No process is started per use: a member who presents many
+ *	  tokens adds records to a queue that one long-lived worker drains in
+ *	  batches.  Uses are dropped (recorded by a later request) when the
+ *	  queue is half full, so that they never crowd out audit rows;
  *	- on a hot standby nothing is recorded.
  * The request's own transaction therefore stays read-only: GET requests
- * never write.
+ * never write.  A backend queues a given token at most once a minute.
+ *
+ * A user may hold at most members.max_api_keys_per_user unexpired tokens
+ * (default 1000; Coder has no limit, but every token is a row and a
+ * last_used to record): creating one more is refused with 22023.
  *
  * IDENTIFICATION
  *		src/apikey.c
@@ -63,6 +70,7 @@
 #include "registry.h"
 #include "resolve.h"
 #include "util.h"
+#include "worker.h"
 
 PG_FUNCTION_INFO_V1(members_create_api_key);
 PG_FUNCTION_INFO_V1(members_authenticate_api_key);
@@ -74,6 +82,7 @@ static SPIPlanPtr plan_user_status = NULL;
 static SPIPlanPtr plan_insert_key = NULL;
 static SPIPlanPtr plan_lookup_key = NULL;
 static SPIPlanPtr plan_touch_key = NULL;
+static SPIPlanPtr plan_count_keys = NULL;
 
 /* The 62 characters of ids and secrets (Coder's cryptorand alphanumerics). */
 static const char token_alphabet[] =
@@ -81,21 +90,20 @@ static const char token_alphabet[] =
 
 #define TOKEN_ALPHABET_LEN 62
 
-/* What the touch worker needs, carried in bgw_extra. */
+/* A use queued for the worker. */
 typedef struct TouchRequest
 {
-	Oid			dboid;
-	Oid			owner;
-	TimestampTz used_at;
 	char		key_id[MEMBERS_APIKEY_ID_LEN + 1];
+	pg_uuid_t	user_id;
+	TimestampTz used_at;
 } TouchRequest;
 
-StaticAssertDecl(sizeof(TouchRequest) <= BGW_EXTRALEN,
-				 "TouchRequest must fit in bgw_extra");
+/* members.max_api_keys_per_user */
+static int	max_api_keys_per_user = 1000;
 
 /*
- * Tokens whose use this backend handed to a worker recently, so that a
- * burst of read-only requests starts one worker, not one per request.
+ * Tokens whose use this backend queued recently, so that a burst of
+ * read-only requests queues one record, not one per request.
  */
 #define TOUCH_MEMO_SIZE 16
 #define TOUCH_MEMO_SECS 60
@@ -283,7 +291,7 @@ members_create_api_key(PG_FUNCTION_ARGS)
 
 		plan = members_plan(&plan_user_status,
 							"SELECT u.status FROM members.users u "
-							"WHERE u.id OPERATOR(pg_catalog.=) $1",
+							"WHERE u.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE",
 							1, argtypes);
 		values[0] = UUIDPGetDatum(&ref.id);
 		if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
@@ -297,6 +305,36 @@ members_create_api_key(PG_FUNCTION_ARGS)
 					 errmsg("cannot create a session token for an inactive user"),
 					 errdetail("User \"%s\" has status \"%s\"; only active users can have session tokens.",
 							   ref.username, status ? status : "")));
+	}
+
+	/*
+	 * At most max_api_keys_per_user unexpired tokens; the user row locked
+	 * above serializes concurrent creations for one user.
+	 */
+	{
+		Oid			argtypes[3] = {UUIDOID, TIMESTAMPTZOID, INT8OID};
+		Datum		values[3];
+		int64		active;
+		bool		isnull;
+
+		plan = members_plan(&plan_count_keys,
+							"SELECT pg_catalog.count(*) FROM (SELECT 1 FROM members.api_keys k "
+							"WHERE k.user_id OPERATOR(pg_catalog.=) $1 "
+							"AND k.expires_at OPERATOR(pg_catalog.>) $2 LIMIT $3) AS x",
+							3, argtypes);
+		values[0] = UUIDPGetDatum(&ref.id);
+		values[1] = TimestampTzGetDatum(now);
+		values[2] = Int64GetDatum((int64) max_api_keys_per_user);
+		if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not count session tokens");
+		active = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		if (active >= max_api_keys_per_user)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("too many session tokens for user \"%s\"", ref.username),
+					 errdetail("A user may hold at most %d unexpired session tokens (members.max_api_keys_per_user).",
+							   max_api_keys_per_user),
+					 errhint("Wait for a token to expire or delete one from members.api_keys.")));
 	}
 
 	random_token_chars(token, MEMBERS_APIKEY_ID_LEN);
@@ -399,42 +437,82 @@ touch_remember(const char *key_id, TimestampTz now)
 }
 
 /*
- * Start the worker that records the use of key_id at used_at; give up
- * quietly if no worker slot is free (a later request records it).
+ * Record that key_id (of user_id) was used at used_at, unless last_used is
+ * already that recent or another transaction holds the row (never waits).
+ * The one statement for both the request's transaction and the worker.
+ * Connected to SPI as the owner.
  */
 static void
-touch_in_background(const char *key_id, TimestampTz used_at)
+record_use(const char *key_id, const pg_uuid_t *user_id, TimestampTz used_at)
 {
-	BackgroundWorker worker;
+	Oid			argtypes[2] = {TEXTOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+
+	plan = members_plan(&plan_touch_key,
+						"UPDATE members.api_keys k SET last_used = $2 "
+						"WHERE k.id OPERATOR(pg_catalog.=) ("
+						"  SELECT s.id FROM members.api_keys s "
+						"  WHERE s.id OPERATOR(pg_catalog.=) $1 "
+						"  AND s.last_used OPERATOR(pg_catalog.<) $2 "
+						"  FOR UPDATE SKIP LOCKED)",
+						2, argtypes);
+	values[0] = CStringGetTextDatum(key_id);
+	values[1] = TimestampTzGetDatum(used_at);
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not record session token use");
+}
+
+/*
+ * Queue the use of key_id at used_at for the worker (read-only
+ * transactions); give up quietly when the queue has no room (a later
+ * request records it).
+ */
+static void
+touch_in_background(const char *key_id, const pg_uuid_t *user_id, TimestampTz used_at)
+{
 	TouchRequest req;
+	char		why[MEMBERS_WORK_WHY_LEN];
 
 	if (touch_recently_requested(key_id, used_at))
 		return;
 
 	memset(&req, 0, sizeof(req));
-	req.dboid = MyDatabaseId;
-	req.owner = members_owner_oid();
-	req.used_at = used_at;
 	strlcpy(req.key_id, key_id, sizeof(req.key_id));
-
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	strlcpy(worker.bgw_library_name, "members", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "members_apikey_touch_main", BGW_MAXLEN);
-	strlcpy(worker.bgw_name, "members session token last_used", BGW_MAXLEN);
-	strlcpy(worker.bgw_type, "members last_used", BGW_MAXLEN);
-	worker.bgw_main_arg = (Datum) 0;
-	worker.bgw_notify_pid = 0;
-	memcpy(worker.bgw_extra, &req, sizeof(req));
-
-	if (RegisterDynamicBackgroundWorker(&worker, NULL))
-		touch_remember(key_id, used_at);
-	else
+	req.user_id = *user_id;
+	req.used_at = used_at;
+	if (members_worker_submit(MEMBERS_WORK_TOUCH, &req, sizeof(req), false, why) ==
+		MEMBERS_WORK_NOT_QUEUED)
 		ereport(DEBUG1,
-				(errmsg("no background worker slot free to record the use of session token %s",
-						key_id)));
+				(errmsg("use of session token %s not recorded: %s", key_id, why)));
+	else
+		touch_remember(key_id, used_at);
+}
+
+/* See apikey.h. */
+void
+members_apikey_apply_queued(const char *payload, Size len)
+{
+	TouchRequest req;
+
+	if (len != sizeof(req))
+		elog(ERROR, "malformed queued session token use");
+	memcpy(&req, payload, sizeof(req));
+	req.key_id[MEMBERS_APIKEY_ID_LEN] = '\0';
+	record_use(req.key_id, &req.user_id, req.used_at);
+}
+
+/* See apikey.h. */
+void
+members_apikey_init(void)
+{
+	DefineCustomIntVariable("members.max_api_keys_per_user",
+							"The most unexpired session tokens one user may hold.",
+							"members.create_api_key refuses to create more (22023).",
+							&max_api_keys_per_user,
+							1000, 1, 1000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
 }
 
 /* See apikey.h. */
@@ -542,26 +620,9 @@ members_apikey_authenticate(const char *token, pg_uuid_t *user_id)
 		!RecoveryInProgress())
 	{
 		if (!XactReadOnly)
-		{
-			Oid			argtypes[2] = {TEXTOID, TIMESTAMPTZOID};
-			Datum		values[2];
-
-			/* SKIP LOCKED: a concurrent request recording it is enough */
-			plan = members_plan(&plan_touch_key,
-								"UPDATE members.api_keys k SET last_used = $2 "
-								"WHERE k.id OPERATOR(pg_catalog.=) ("
-								"  SELECT s.id FROM members.api_keys s "
-								"  WHERE s.id OPERATOR(pg_catalog.=) $1 "
-								"  AND s.last_used OPERATOR(pg_catalog.<) $2 "
-								"  FOR UPDATE SKIP LOCKED)",
-								2, argtypes);
-			values[0] = CStringGetTextDatum(key_id);
-			values[1] = TimestampTzGetDatum(now);
-			if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE)
-				elog(ERROR, "could not record session token use");
-		}
+			record_use(key_id, user_id, now);
 		else
-			touch_in_background(key_id, now);
+			touch_in_background(key_id, user_id, now);
 	}
 
 	members_restore_user(&sw);
@@ -582,45 +643,6 @@ members_authenticate_api_key(PG_FUNCTION_ARGS)
 	if (token != NULL)
 		explicit_bzero(token, strlen(token));
 	PG_RETURN_UUID_P(result);
-}
-
-/* See apikey.h. */
-void
-members_apikey_touch_main(Datum main_arg)
-{
-	TouchRequest req;
-	Oid			argtypes[2] = {TEXTOID, TIMESTAMPTZOID};
-	Datum		values[2];
-
-	memcpy(&req, MyBgworkerEntry->bgw_extra, sizeof(req));
-	req.key_id[MEMBERS_APIKEY_ID_LEN] = '\0';
-
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(req.dboid, req.owner, 0);
-
-	/* never wait long for a row another transaction holds */
-	SetConfigOption("lock_timeout", "5s", PGC_SUSET, PGC_S_OVERRIDE);
-	SetConfigOption("statement_timeout", "10s", PGC_SUSET, PGC_S_OVERRIDE);
-
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	pgstat_report_activity(STATE_RUNNING, "members: recording session token use");
-
-	values[0] = CStringGetTextDatum(req.key_id);
-	values[1] = TimestampTzGetDatum(req.used_at);
-	if (SPI_execute_with_args("UPDATE members.api_keys k SET last_used = $2 "
-							  "WHERE k.id OPERATOR(pg_catalog.=) $1 "
-							  "AND k.last_used OPERATOR(pg_catalog.<) $2",
-							  2, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not record session token use");
-
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	pgstat_report_activity(STATE_IDLE, NULL);
-	proc_exit(0);
 }
 
 /* Forget the HTTP actor when the transaction ends. */

@@ -44,9 +44,12 @@
 extern void members_apikey_authenticate(const char *token, pg_uuid_t *user_id);
 
 /*
- * Entry point of the short-lived background worker that records a token's
- * use when the presenting transaction is read-only.  Not SQL-callable.
+ * Record one use queued by a read-only transaction (in the worker's
+ * transaction, as the owner, connected to SPI); raises on failure.
  */
-extern PGDLLEXPORT void members_apikey_touch_main(Datum main_arg);
+extern void members_apikey_apply_queued(const char *payload, Size len);
+
+/* Register members.max_api_keys_per_user; called from _PG_init. */
+extern void members_apikey_init(void);
 
 #endif							/* MEMBERS_APIKEY_H */

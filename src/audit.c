@@ -11,32 +11,25 @@
  * A refused attempt (Coder audits refused deletes and role changes whose
  * target was resolved) is followed by an ERROR that aborts the caller's
  * transaction, and with it anything written there.  Such rows are written
- * by members_audit_write_autonomous through a dynamic background worker
- * (RegisterDynamicBackgroundWorker needs no shared_preload_libraries):
+ * by members_audit_write_autonomous through the extension's one background
+ * worker (src/worker.c): the row is queued in dynamic shared memory, the
+ * worker inserts it (together with whatever else is queued) in a
+ * transaction of its own, and the caller waits until that transaction has
+ * committed before raising its own error, so the row exists before the
+ * client sees the refusal.  No process is started per refusal: the worker
+ * is started on demand, once, and serves every request of the database
+ * until it has been idle for members.worker_idle_timeout.  A burst of
+ * refusals is written in a few transactions (measured in bench/workers.sh).
  *
- *	1. the caller copies the row into a new DSM segment and pins the
- *	   segment, so that it outlives the caller's mapping should the caller
- *	   fail while waiting;
- *	2. it registers a worker (BGW_NEVER_RESTART, notify = the caller) whose
- *	   argument is the segment's handle, and waits for the worker to exit
- *	   (WaitForBackgroundWorkerShutdown, interruptible);
- *	3. the worker attaches, claims the segment (state PENDING -> CLAIMED),
- *	   connects to the caller's database as the extension owner (or the
- *	   bootstrap superuser if the owner may not log in), inserts the row in
- *	   its own transaction with a lock_timeout, commits, records DONE (or
- *	   FAILED with the error text), unpins the segment and exits;
- *	4. the caller reads the outcome, detaches, and only then raises its own
- *	   error, so the row is committed before the client sees the refusal.
- *
- * Exactly one side unpins the segment: whoever moves the state away from
- * PENDING (the worker by claiming it, or the caller by abandoning it when
- * the worker never started or the wait was interrupted).
- *
- * Refused attempts are never failed because of auditing: when no worker
- * slot or DSM segment is free, in recovery, when this transaction holds a
- * lock on members.audit_log that would block the worker, or when the
- * worker fails, a WARNING says that the attempt could not be audited and
- * the caller raises its own error as usual.
+ * Refused attempts are never failed because of auditing:
+ *	- in recovery, or when this transaction holds a lock on
+ *	  members.audit_log that would block the worker, or when the worker
+ *	  fails on the row, a WARNING says that the attempt could not be audited;
+ *	- when the worker cannot be started (no free max_worker_processes slot)
+ *	  within about two seconds, the row stays queued and a WARNING says so;
+ *	  the next request that queues anything starts the worker, which writes
+ *	  every queued row.  Only a server restart before then loses it.
+ * The caller raises its own error as usual afterwards.
  *
  * IDENTIFICATION
  *		src/audit.c
@@ -78,47 +71,9 @@
 #include "resolve.h"
 #include "subject.h"
 #include "util.h"
+#include "worker.h"
 
 PG_FUNCTION_INFO_V1(members_audit_log_entries);
-
-/* Entry point of the autonomous audit worker (found by name by the postmaster). */
-PGDLLEXPORT void members_audit_worker_main(Datum main_arg);
-
-/* How long the worker waits for a lock before giving up (milliseconds). */
-#define AUDIT_WORKER_LOCK_TIMEOUT_MS 10000
-
-/* States of the shared segment. */
-#define AUDIT_PENDING	0		/* written by the caller, nobody owns it yet */
-#define AUDIT_CLAIMED	1		/* the worker owns it (and will unpin it) */
-#define AUDIT_DONE		2		/* the row is committed */
-#define AUDIT_FAILED	3		/* the worker failed; errmsg says why */
-#define AUDIT_ABANDONED 4		/* the caller gave up before the worker
-								 * claimed it (the caller unpinned it) */
-
-#define AUDIT_ERRMSG_LEN 512
-
-/*
- * The row as passed to the worker.  Variable-length strings follow the
- * struct, at the given offsets from its start, each NUL-terminated.
- */
-typedef struct AuditShared
-{
-	pg_atomic_uint32 state;
-	Oid			dboid;
-	Oid			roleid;
-	bool		has_user;
-	bool		has_org;
-	pg_uuid_t	user_id;
-	pg_uuid_t	organization_id;
-	pg_uuid_t	resource_id;
-	TimestampTz time;
-	int32		status_code;
-	Size		off_action;
-	Size		off_resource_type;
-	Size		off_target;
-	Size		off_diff;
-	char		errmsg[AUDIT_ERRMSG_LEN];
-} AuditShared;
 
 static SPIPlanPtr plan_insert_audit = NULL;
 static SPIPlanPtr plan_read_audit = NULL;
@@ -190,6 +145,35 @@ members_audit_write(const MembersAuditEntry *e)
 		elog(ERROR, "could not write the audit row");
 }
 
+/* See audit.h. */
+void
+members_audit_entry_init(MembersAuditEntry *e, const MembersActor *actor,
+						 const pg_uuid_t *org, const char *action,
+						 const char *resource_type, const pg_uuid_t *resource_id,
+						 const char *target)
+{
+	memset(e, 0, sizeof(*e));
+	e->actor = actor;
+	e->organization_id = org;
+	e->action = action;
+	e->resource_type = resource_type;
+	e->resource_id = *resource_id;
+	e->resource_target = target;
+	e->diff = "{}";
+}
+
+/* See audit.h. */
+void
+members_audit_record(MembersAuditEntry *e, int status, const char *diff)
+{
+	e->status_code = status;
+	e->diff = diff ? diff : "{}";
+	if (status < 400)
+		members_audit_write(e);
+	else
+		members_audit_write_autonomous(e);
+}
+
 /* WARNING that a refused attempt goes unaudited, with the reason. */
 static void
 audit_not_written(const MembersAuditEntry *e, const char *reason)
@@ -227,63 +211,59 @@ audit_table_blocked_by_me(void)
 	return false;
 }
 
-/* The role the worker connects as: the extension owner, if it may log in. */
-static Oid
-audit_worker_role(void)
-{
-	Oid			owner = members_owner_oid();
-	HeapTuple	tup;
-	bool		canlogin = false;
-
-	tup = SearchSysCache1(AUTHOID, ObjectIdGetDatum(owner));
-	if (HeapTupleIsValid(tup))
-	{
-		canlogin = ((Form_pg_authid) GETSTRUCT(tup))->rolcanlogin;
-		ReleaseSysCache(tup);
-	}
-	return canlogin ? owner : BOOTSTRAP_SUPERUSERID;
-}
-
-/* Copy s into the segment at *off, advancing it. */
-static Size
-put_string(char *base, Size *off, const char *s)
-{
-	Size		at = *off;
-	Size		len = strlen(s ? s : "") + 1;
-
-	memcpy(base + at, s ? s : "", len);
-	*off += len;
-	return at;
-}
-
 /*
- * Take the segment back from PENDING; true if the caller now owns it
- * (the worker never claimed it).
+ * A row as queued for the worker: fixed fields, then action, resource
+ * type, target and diff as NUL-terminated strings.
  */
-static bool
-audit_abandon(AuditShared *sh)
+typedef struct AuditQueued
 {
-	uint32		expected = AUDIT_PENDING;
+	bool		has_user;
+	bool		has_org;
+	pg_uuid_t	user_id;
+	pg_uuid_t	organization_id;
+	pg_uuid_t	resource_id;
+	TimestampTz time;
+	int32		status_code;
+	char		strings[FLEXIBLE_ARRAY_MEMBER];
+} AuditQueued;
 
-	return pg_atomic_compare_exchange_u32(&sh->state, &expected, AUDIT_ABANDONED);
+/* Append s and its NUL at *off of buf (size cap); false if it does not fit. */
+static bool
+put_string(char *buf, Size cap, Size *off, const char *s)
+{
+	Size		len = strlen(s) + 1;
+
+	if (*off + len > cap)
+		return false;
+	memcpy(buf + *off, s, len);
+	*off += len;
+	return true;
+}
+
+/* The next NUL-terminated string at *p within end, or NULL. */
+static const char *
+get_string(const char **p, const char *end)
+{
+	const char *s = *p;
+	const char *nul = memchr(s, '\0', end - s);
+
+	if (nul == NULL)
+		return NULL;
+	*p = nul + 1;
+	return s;
 }
 
 /* See audit.h and the file header. */
 void
 members_audit_write_autonomous(const MembersAuditEntry *e)
 {
-	dsm_segment *seg;
-	dsm_handle	handle;
-	AuditShared *sh;
-	char	   *base;
-	Size		size;
-	Size		off;
-	BackgroundWorker worker;
-	BackgroundWorkerHandle *bgw;
-	BgwHandleStatus status;
-	uint32		outcome;
-	const char *diff = e->diff ? e->diff : "{}";
-	const char *target = e->resource_target ? e->resource_target : "";
+	union
+	{
+		AuditQueued q;
+		char		bytes[MEMBERS_WORK_PAYLOAD_MAX];
+	}			buf;
+	Size		off = offsetof(AuditQueued, strings);
+	char		why[MEMBERS_WORK_WHY_LEN];
 
 	if (RecoveryInProgress())
 	{
@@ -296,209 +276,86 @@ members_audit_write_autonomous(const MembersAuditEntry *e)
 		return;
 	}
 
-	size = MAXALIGN(sizeof(AuditShared)) + strlen(e->action) + 1 +
-		strlen(e->resource_type) + 1 + strlen(target) + 1 + strlen(diff) + 1;
-	seg = dsm_create(size, DSM_CREATE_NULL_IF_MAXSEGMENTS);
-	if (seg == NULL)
+	memset(&buf, 0, offsetof(AuditQueued, strings));
+	buf.q.has_user = !e->actor->is_system;
+	if (buf.q.has_user)
+		buf.q.user_id = e->actor->user_id;
+	buf.q.has_org = e->organization_id != NULL;
+	if (buf.q.has_org)
+		buf.q.organization_id = *e->organization_id;
+	buf.q.resource_id = e->resource_id;
+	buf.q.time = GetCurrentTimestamp();
+	buf.q.status_code = e->status_code;
+	if (!put_string(buf.bytes, sizeof(buf), &off, e->action) ||
+		!put_string(buf.bytes, sizeof(buf), &off, e->resource_type) ||
+		!put_string(buf.bytes, sizeof(buf), &off, e->resource_target ? e->resource_target : "") ||
+		!put_string(buf.bytes, sizeof(buf), &off, e->diff ? e->diff : "{}"))
 	{
-		audit_not_written(e, "no dynamic shared memory segment is free");
-		return;
-	}
-	handle = dsm_segment_handle(seg);
-	base = dsm_segment_address(seg);
-	sh = (AuditShared *) base;
-	memset(sh, 0, sizeof(AuditShared));
-	pg_atomic_init_u32(&sh->state, AUDIT_PENDING);
-	sh->dboid = MyDatabaseId;
-	sh->roleid = audit_worker_role();
-	sh->has_user = !e->actor->is_system;
-	if (sh->has_user)
-		sh->user_id = e->actor->user_id;
-	sh->has_org = e->organization_id != NULL;
-	if (sh->has_org)
-		sh->organization_id = *e->organization_id;
-	sh->resource_id = e->resource_id;
-	sh->time = GetCurrentTimestamp();
-	sh->status_code = e->status_code;
-	off = MAXALIGN(sizeof(AuditShared));
-	sh->off_action = put_string(base, &off, e->action);
-	sh->off_resource_type = put_string(base, &off, e->resource_type);
-	sh->off_target = put_string(base, &off, target);
-	sh->off_diff = put_string(base, &off, diff);
-
-	/* keep the segment alive until the worker (or we) unpin it */
-	dsm_pin_segment(seg);
-
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "$libdir/members");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "members_audit_worker_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "members audit writer for PID %d", MyProcPid);
-	snprintf(worker.bgw_type, BGW_MAXLEN, "members audit writer");
-	worker.bgw_main_arg = UInt32GetDatum(handle);
-	worker.bgw_notify_pid = MyProcPid;
-
-	if (!RegisterDynamicBackgroundWorker(&worker, &bgw))
-	{
-		if (audit_abandon(sh))
-			dsm_unpin_segment(handle);
-		dsm_detach(seg);
-		audit_not_written(e, "no background worker slot is free (max_worker_processes)");
+		audit_not_written(e, "the entry is too large for the worker's queue");
 		return;
 	}
 
-	PG_TRY();
+	switch (members_worker_submit(MEMBERS_WORK_AUDIT, buf.bytes, off, true, why))
 	{
-		status = WaitForBackgroundWorkerShutdown(bgw);
-	}
-	PG_CATCH();
-	{
-		/*
-		 * Interrupted (query cancel, termination): if the worker has not
-		 * claimed the row yet, withdraw it; otherwise the worker finishes
-		 * and unpins on its own.  Our mapping goes with the abort.
-		 */
-		if (audit_abandon(sh))
-			dsm_unpin_segment(handle);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+		case MEMBERS_WORK_DONE:
+			break;
+		case MEMBERS_WORK_QUEUED:
+			ereport(WARNING,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("refused attempt not yet audited"),
+					 errdetail("The %s of %s \"%s\" (status %d) is queued for members.audit_log: %s.",
+							   e->action, e->resource_type,
+							   e->resource_target ? e->resource_target : "",
+							   e->status_code, why)));
+			break;
+		case MEMBERS_WORK_FAILED:
+			{
+				char		reason[MEMBERS_WORK_WHY_LEN + 32];
 
-	/* the worker is gone; if it never claimed the segment, free it */
-	if (audit_abandon(sh))
-		dsm_unpin_segment(handle);
-	outcome = pg_atomic_read_u32(&sh->state);
-	if (outcome != AUDIT_DONE)
-	{
-		char		reason[AUDIT_ERRMSG_LEN + 64];
-
-		if (status == BGWH_POSTMASTER_DIED)
-			snprintf(reason, sizeof(reason), "the postmaster died");
-		else if (outcome == AUDIT_FAILED)
-			snprintf(reason, sizeof(reason), "the audit worker failed: %s", sh->errmsg);
-		else
-			snprintf(reason, sizeof(reason), "the audit worker did not start");
-		dsm_detach(seg);
-		audit_not_written(e, reason);
-		return;
+				snprintf(reason, sizeof(reason), "the audit worker failed: %s", why);
+				audit_not_written(e, reason);
+				break;
+			}
+		case MEMBERS_WORK_NOT_QUEUED:
+			audit_not_written(e, why);
+			break;
 	}
-	dsm_detach(seg);
 }
 
-/* The worker's segment, for its exit callback. */
-static AuditShared *worker_sh = NULL;
-static dsm_handle worker_handle;
-
-/*
- * Move the claimed segment to its final state (DONE or FAILED, with msg)
- * and unpin it; does nothing once that happened.
- */
-static void
-audit_worker_finish(uint32 final_state, const char *msg)
-{
-	/* only this process changes the state once it is CLAIMED */
-	if (worker_sh == NULL || pg_atomic_read_u32(&worker_sh->state) != AUDIT_CLAIMED)
-		return;
-	if (msg)
-		strlcpy(worker_sh->errmsg, msg, AUDIT_ERRMSG_LEN);
-	pg_write_barrier();
-	pg_atomic_write_u32(&worker_sh->state, final_state);
-	dsm_unpin_segment(worker_handle);
-}
-
-/*
- * Exit callback: a worker leaving before it finished (FATAL while
- * connecting, SIGTERM) still reports and frees the segment.  Runs before
- * the DSM mappings are detached.
- */
-static void
-audit_worker_exit(int code, Datum arg)
-{
-	audit_worker_finish(AUDIT_FAILED, "the audit worker exited early (see the server log)");
-}
-
-/*
- * The autonomous audit worker: insert the row described by the segment
- * whose handle is main_arg, in a transaction of its own, then exit.
- */
+/* See audit.h. */
 void
-members_audit_worker_main(Datum main_arg)
+members_audit_apply_queued(const char *payload, Size len)
 {
-	dsm_handle	handle = DatumGetUInt32(main_arg);
-	dsm_segment *seg;
-	AuditShared *sh;
-	char	   *base;
-	uint32		expected = AUDIT_PENDING;
+	AuditQueued q;
+	const char *p = payload + offsetof(AuditQueued, strings);
+	const char *end = payload + len;
+	const char *action;
+	const char *resource_type;
+	const char *target;
+	const char *diff;
+	Datum		values[AUDIT_INSERT_NARGS];
+	char		nulls[AUDIT_INSERT_NARGS];
+	SPIPlanPtr	plan;
 
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
+	if (len < offsetof(AuditQueued, strings))
+		elog(ERROR, "malformed queued audit row");
+	memcpy(&q, payload, offsetof(AuditQueued, strings));
+	action = get_string(&p, end);
+	resource_type = action ? get_string(&p, end) : NULL;
+	target = resource_type ? get_string(&p, end) : NULL;
+	diff = target ? get_string(&p, end) : NULL;
+	if (diff == NULL)
+		elog(ERROR, "malformed queued audit row");
 
-	CurrentResourceOwner = ResourceOwnerCreate(NULL, "members audit worker");
-	seg = dsm_attach(handle);
-	if (seg == NULL)
-		proc_exit(0);			/* the caller gave up and freed it */
-	base = dsm_segment_address(seg);
-	sh = (AuditShared *) base;
-	if (!pg_atomic_compare_exchange_u32(&sh->state, &expected, AUDIT_CLAIMED))
-	{
-		dsm_detach(seg);
-		proc_exit(0);			/* abandoned by the caller */
-	}
-	worker_sh = sh;
-	worker_handle = handle;
-	before_shmem_exit(audit_worker_exit, (Datum) 0);
-
-	PG_TRY();
-	{
-		Datum		values[AUDIT_INSERT_NARGS];
-		char		nulls[AUDIT_INSERT_NARGS];
-		char		timeout[32];
-
-		BackgroundWorkerInitializeConnectionByOid(sh->dboid, sh->roleid,
-												  BGWORKER_BYPASS_ALLOWCONN);
-		snprintf(timeout, sizeof(timeout), "%d", AUDIT_WORKER_LOCK_TIMEOUT_MS);
-		SetConfigOption("lock_timeout", timeout, PGC_SUSET, PGC_S_OVERRIDE);
-		SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
-
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pgstat_report_activity(STATE_RUNNING, "writing an audit row");
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		audit_insert_args(values, nulls, &sh->time,
-						  sh->has_user ? &sh->user_id : NULL,
-						  sh->has_org ? &sh->organization_id : NULL,
-						  base + sh->off_action, base + sh->off_resource_type,
-						  &sh->resource_id, base + sh->off_target,
-						  base + sh->off_diff, sh->status_code);
-		if (SPI_execute_with_args(AUDIT_INSERT_SQL, AUDIT_INSERT_NARGS,
-								  (Oid *) audit_insert_types, values, nulls,
-								  false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not write the audit row");
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		pgstat_report_activity(STATE_IDLE, NULL);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		/* tell the caller why, free the segment, and exit through FATAL */
-		MemoryContextSwitchTo(TopMemoryContext);
-		edata = CopyErrorData();
-		audit_worker_finish(AUDIT_FAILED, edata->message ? edata->message : "unknown error");
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-
-	audit_worker_finish(AUDIT_DONE, NULL);
-	worker_sh = NULL;			/* the exit callback must not touch it now */
-	dsm_detach(seg);
-	proc_exit(0);
+	plan = members_plan(&plan_insert_audit, AUDIT_INSERT_SQL,
+						AUDIT_INSERT_NARGS, audit_insert_types);
+	audit_insert_args(values, nulls, &q.time,
+					  q.has_user ? &q.user_id : NULL,
+					  q.has_org ? &q.organization_id : NULL,
+					  action, resource_type, &q.resource_id, target, diff,
+					  q.status_code);
+	if (SPI_execute_plan(plan, values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write the audit row");
 }
 
 /* Is this JSON text (NULL = absent, read as null) equal to that one? */

@@ -40,12 +40,38 @@ extern void members_audit_write(const MembersAuditEntry *e);
 /*
  * Write the row so that it survives the caller's transaction aborting
  * (refused attempts, written just before the error is raised); returns
- * once the row is committed.  Never raises because of auditing: when the
- * row cannot be written (no free background worker slot, recovery, a lock
- * on audit_log held by this transaction, the worker failing) it emits a
+ * once the row is committed by the extension's background worker.  Never
+ * raises because of auditing: when the row cannot be written (recovery, a
+ * lock on audit_log held by this transaction, the worker failing on it) or
+ * not yet (the worker cannot start: the row stays queued) it emits a
  * WARNING and returns.  See audit.c for how.
  */
 extern void members_audit_write_autonomous(const MembersAuditEntry *e);
+
+/*
+ * Start an entry for a resolved target: the actor, organization (NULL for
+ * none), action, resource type, id and target name; diff "{}", status 0.
+ */
+extern void members_audit_entry_init(MembersAuditEntry *e, const MembersActor *actor,
+									 const pg_uuid_t *org, const char *action,
+									 const char *resource_type,
+									 const pg_uuid_t *resource_id,
+									 const char *target);
+
+/*
+ * Write the entry with this status and diff (NULL: "{}"): a success
+ * (status below 400) in the current transaction, atomically with the change
+ * (the caller is connected to SPI as the owner); a refusal (400 and up)
+ * committed on its own before this returns, for the caller to raise its
+ * error next.  The one entry point the endpoints use.
+ */
+extern void members_audit_record(MembersAuditEntry *e, int status, const char *diff);
+
+/*
+ * Insert one row queued by members_audit_write_autonomous (in the worker's
+ * transaction, as the owner, connected to SPI); raises on failure.
+ */
+extern void members_audit_apply_queued(const char *payload, Size len);
 
 /*
  * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}} entry for

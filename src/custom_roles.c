@@ -507,19 +507,9 @@ audit_role(const MembersActor *actor, const pg_uuid_t *org, const char *action,
 {
 	MembersAuditEntry e;
 
-	memset(&e, 0, sizeof(e));
-	e.actor = actor;
-	e.organization_id = org;
-	e.action = action;
-	e.resource_type = MEMBERS_AUDIT_RESOURCE_CUSTOM_ROLE;
-	e.resource_id = role->id;
-	e.resource_target = role->name;
-	e.diff = diff ? diff : "{}";
-	e.status_code = status;
-	if (status < 400)
-		members_audit_write(&e);
-	else
-		members_audit_write_autonomous(&e);
+	members_audit_entry_init(&e, actor, org, action, MEMBERS_AUDIT_RESOURCE_CUSTOM_ROLE,
+							 &role->id, role->name);
+	members_audit_record(&e, status, diff);
 }
 
 /* Coder's Role object of a custom role (spec 1.3, db2sdk.Role). */

@@ -29,7 +29,7 @@
  *
  * Refused attempts whose target was resolved (every refusal of a removal or
  * role change after the member or user was found) are audited with their
- * status and an empty diff through members_audit_write_autonomous, which
+ * status and an empty diff through members_audit_record, which
  * commits the row before the error is raised.  Failed additions are not
  * audited (spec 9).
  *
@@ -317,45 +317,6 @@ names_array_datum(char **names, int n)
 
 /*---- audit ----*/
 
-/* Start an audit entry for a resolved target. */
-static void
-audit_entry_init(MembersAuditEntry *e, const MembersActor *actor,
-				 const pg_uuid_t *org, const char *action,
-				 const char *resource_type, const pg_uuid_t *resource_id,
-				 const char *target)
-{
-	memset(e, 0, sizeof(*e));
-	e->actor = actor;
-	e->organization_id = org;
-	e->action = action;
-	e->resource_type = resource_type;
-	e->resource_id = *resource_id;
-	e->resource_target = target;
-	e->diff = "{}";
-}
-
-/*
- * Audit a refused attempt with its status and an empty diff; the row is
- * committed before this returns (or a WARNING says it could not be).  The
- * caller raises its error next.
- */
-static void
-audit_refusal(MembersAuditEntry *e, int status)
-{
-	e->status_code = status;
-	e->diff = "{}";
-	members_audit_write_autonomous(e);
-}
-
-/* Audit a success in the current transaction. */
-static void
-audit_success(MembersAuditEntry *e, int status, const char *diff)
-{
-	e->status_code = status;
-	e->diff = diff;
-	members_audit_write(e);
-}
-
 /*---- shared steps ----*/
 
 /*
@@ -371,7 +332,7 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 
 	if (PG_ARGISNULL(argno))
 	{
-		audit_refusal(e, HTTP_BAD_REQUEST);
+		members_audit_record(e, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("roles must not be null"),
@@ -380,7 +341,7 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 	p = role_array_elems(PG_GETARG_ARRAYTYPE_P(argno), given, ngiven);
 	if (p != ROLES_OK)
 	{
-		audit_refusal(e, HTTP_BAD_REQUEST);
+		members_audit_record(e, HTTP_BAD_REQUEST, NULL);
 		raise_bad_roles(p);
 	}
 }
@@ -456,7 +417,7 @@ open_member_change(FunctionCallInfo fcinfo, const char *audit_action, MemberChan
 
 	members_resolve_organization(&c->actor, orgarg, &c->org);
 	resolve_member_locked(&c->actor, &c->org, userarg, &c->user, &c->old_state);
-	audit_entry_init(&c->audit, &c->actor, &c->org.id, audit_action,
+	members_audit_entry_init(&c->audit, &c->actor, &c->org.id, audit_action,
 					 "organization_member", &c->user.id, c->user.username);
 }
 
@@ -552,9 +513,9 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 						  user.username);
 
-	audit_entry_init(&e, &actor, &org.id, "create", "organization_member",
+	members_audit_entry_init(&e, &actor, &org.id, "create", "organization_member",
 					 &user.id, user.username);
-	audit_success(&e, HTTP_OK, member_diff(&old_state, &new_state));
+	members_audit_record(&e, HTTP_OK, member_diff(&old_state, &new_state));
 
 	members_restore_user(&sw);
 	SPI_finish();
@@ -579,7 +540,7 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 
 	if (actor_is(&c.actor, &c.user.id))
 	{
-		audit_refusal(&c.audit, HTTP_BAD_REQUEST);
+		members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot remove self from an organization")));
@@ -587,7 +548,7 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
 							   &c.org.id, &c.user.id))
 	{
-		audit_refusal(&c.audit, HTTP_NOT_FOUND);
+		members_audit_record(&c.audit, HTTP_NOT_FOUND, NULL);
 		members_not_found();
 	}
 
@@ -603,7 +564,7 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 	if (SPI_processed != 1)
 		elog(ERROR, "locked organization member row disappeared");
 
-	audit_success(&c.audit, HTTP_NO_CONTENT, member_diff(&c.old_state, &new_state));
+	members_audit_record(&c.audit, HTTP_NO_CONTENT, member_diff(&c.old_state, &new_state));
 
 	members_restore_user(&c.sw);
 	SPI_finish();
@@ -642,7 +603,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 
 	if (actor_is(&c.actor, &c.user.id))
 	{
-		audit_refusal(&c.audit, HTTP_BAD_REQUEST);
+		members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("you cannot change your own organization roles"),
@@ -654,7 +615,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ngiven; i++)
 		if (strchr(given[i], ':') != NULL)
 		{
-			audit_refusal(&c.audit, HTTP_BAD_REQUEST);
+			members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("attempt to assign a role \"%s\", remove the ':<organization_id> suffix",
@@ -669,7 +630,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 								   removed, nremoved, &bad);
 	if (r != MEMBERS_ASSIGN_OK)
 	{
-		audit_refusal(&c.audit, members_assign_result_status(r));
+		members_audit_record(&c.audit, members_assign_result_status(r), NULL);
 		members_assign_result_raise(r, bad);
 	}
 
@@ -698,7 +659,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 		members_org_member_json(&buf, names, row, desc);
 	}
 
-	audit_success(&c.audit, HTTP_OK, member_diff(&c.old_state, &new_state));
+	members_audit_record(&c.audit, HTTP_OK, member_diff(&c.old_state, &new_state));
 
 	members_restore_user(&c.sw);
 	SPI_finish();
@@ -764,11 +725,11 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	}
 
 	/* from here on the target is resolved: refusals are audited */
-	audit_entry_init(&e, &actor, NULL, "write", "user", &user.id, user.username);
+	members_audit_entry_init(&e, &actor, NULL, "write", "user", &user.id, user.username);
 
 	if (actor_is(&actor, &user.id))
 	{
-		audit_refusal(&e, HTTP_BAD_REQUEST);
+		members_audit_record(&e, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("you cannot change your own roles")));
@@ -783,7 +744,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 								   removed, nremoved, &bad);
 	if (r != MEMBERS_ASSIGN_OK)
 	{
-		audit_refusal(&e, members_assign_result_status(r));
+		members_audit_record(&e, members_assign_result_status(r), NULL);
 		members_assign_result_raise(r, bad);
 	}
 
@@ -808,7 +769,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 							 js_names(stored, nstored),
 							 js_names(requested, nrequested));
 	mj_close(&diff, '}');
-	audit_success(&e, HTTP_OK, diff.data);
+	members_audit_record(&e, HTTP_OK, diff.data);
 
 	members_restore_user(&sw);
 	SPI_finish();

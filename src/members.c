@@ -19,8 +19,10 @@
 #include "utils/guc.h"
 
 #include "actor.h"
+#include "apikey.h"
 #include "builtin_roles.h"
 #include "subject.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -40,5 +42,7 @@ _PG_init(void)
 	members_builtin_roles_init();
 	members_actor_init();
 	members_subject_cache_init();
+	members_apikey_init();
+	members_worker_init();
 	MarkGUCPrefixReserved("members");
 }

@@ -26,12 +26,28 @@
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
 
 #include "util.h"
 
-/* Owner of the extension, looked up once per backend (InvalidOid = unknown). */
+/*
+ * Owner of the extension, cached until the next relcache invalidation
+ * (InvalidOid = unknown).  REASSIGN OWNED and dropping and re-creating the
+ * extension change the owner of the extension's tables too, which
+ * invalidates their relcache entries in every session; any relcache
+ * invalidation (they are rare: DDL) forgets the owner, and the next use
+ * reads pg_extension again.
+ */
 static Oid	cached_owner = InvalidOid;
+static bool owner_callback_registered = false;
+
+/* Relcache invalidation callback: forget the cached owner. */
+static void
+owner_relcache_callback(Datum arg, Oid relid)
+{
+	members_util_reset();
+}
 
 /*
  * Look up pg_extension.extowner of "members".
@@ -46,6 +62,11 @@ members_owner_oid(void)
 	HeapTuple	tup;
 	Oid			owner = InvalidOid;
 
+	if (!owner_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(owner_relcache_callback, (Datum) 0);
+		owner_callback_registered = true;
+	}
 	if (OidIsValid(cached_owner))
 		return cached_owner;
 

@@ -26,8 +26,10 @@ typedef struct MembersUserSwitch
 } MembersUserSwitch;
 
 /*
- * Oid of the role that owns the extension's tables.  Raises if the
- * extension is not installed in this database.
+ * Oid of the role that owns the extension's tables, cached until the next
+ * relcache invalidation (so REASSIGN OWNED or re-creating the extension is
+ * followed by the next statement).  Raises if the extension is not
+ * installed in this database.
  */
 extern Oid	members_owner_oid(void);
 
@@ -48,7 +50,7 @@ extern void members_restore_user(const MembersUserSwitch *sw);
 extern SPIPlanPtr members_plan(SPIPlanPtr *slot, const char *sql, int nargs,
 							   const Oid *argtypes);
 
-/* Forget the cached owner (called from the cache invalidation callback). */
+/* Forget the cached owner (called from util.c's relcache invalidation callback). */
 extern void members_util_reset(void);
 
 /*
