@@ -11,8 +11,18 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # version before, and tests/suites/upgrade.sh keeps an upgraded database
 # equal to a fresh install.
 SQL_SOURCES = $(sort $(wildcard sqlsrc/*.sql))
-DATA_built = members--$(EXTVERSION).sql
-DATA = members--1.0.sql $(wildcard members--*--*.sql)
+# The members_api adapters are generated: one line per endpoint in
+# sqlsrc/http/endpoints.txt, expanded with the one template
+# sqlsrc/http/adapter.sql.in by sqlsrc/http/adapters.awk (POSIX awk) where a
+# script has the line "-- @members_http_adapters@".  The upgrade script
+# members--1.0--1.1.sql is kept by hand and built the same way into
+# build/ (installed under its own name), so no adapter is written twice.
+HTTP_GEN = sqlsrc/http/adapters.awk sqlsrc/http/endpoints.txt sqlsrc/http/adapter.sql.in
+HTTP_AWK = awk -f sqlsrc/http/adapters.awk -v endpoints=sqlsrc/http/endpoints.txt -v template=sqlsrc/http/adapter.sql.in
+UPGRADE_SCRIPTS = $(wildcard members--*--*.sql)
+DATA_built = members--$(EXTVERSION).sql $(addprefix build/,$(UPGRADE_SCRIPTS))
+DATA = members--1.0.sql
+EXTRA_CLEAN = build
 PGFILEDESC = "members - organizations, members and RBAC in PostgreSQL"
 
 SHLIB_LINK = -luuid
@@ -53,5 +63,9 @@ tap-installcheck:
 sanitize-check:
 	PG_CONFIG=$(PG_CONFIG) bash $(srcdir)/tests/sanitize.sh
 
-members--$(EXTVERSION).sql: $(SQL_SOURCES)
-	cat $^ > $@
+members--$(EXTVERSION).sql: $(SQL_SOURCES) $(HTTP_GEN)
+	$(HTTP_AWK) $(SQL_SOURCES) > $@.tmp && mv $@.tmp $@
+
+build/%.sql: %.sql $(HTTP_GEN) $(SQL_SOURCES)
+	@mkdir -p build
+	$(HTTP_AWK) -v replace=1 -v optional=1 -v sources="$(SQL_SOURCES)" $< > $@.tmp && mv $@.tmp $@

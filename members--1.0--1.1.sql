@@ -26,3 +26,39 @@ COMMENT ON FUNCTION @extschema@.authenticate_api_key(text) IS
 	'The user a session token acts for, checked as Coder''s API-key middleware does; 28000 with Coder''s reason in the detail for a missing, malformed, unknown, wrong or expired token or a deleted user, 28000 "user is not active" for an inactive one. Records last_used at most hourly (queued for the members background worker when the transaction is read-only).';
 COMMENT ON FUNCTION @extschema@.create_api_key(text, interval) IS
 	'A new session token <10-char id>-<22-char secret> for the user (uuid, username or me), shown once; only the SHA-256 of the secret is stored. Needs create on api_key owned by that user; the user must be active; lifetime from 1 second to 365 days; at most members.max_api_keys_per_user unexpired tokens per user (22023 otherwise).';
+
+-- HTTP layer (issue 12): Coder's statuses and bodies under PostgREST v12
+-- and v13.  Bodies reach the adapters as text (one unnamed text parameter,
+-- nginx sends text/plain) and every value from the URL as an X-Members-*
+-- header, so the adapters' signatures change; duplicates answer 409 where
+-- Coder does; the JWT "sub" counts only with members.http_trust_jwt on.
+DROP FUNCTION members_api.organization_members(text);
+DROP FUNCTION members_api.paginated_organization_members(text, text, text);
+DROP FUNCTION members_api.organization_roles(text);
+DROP FUNCTION members_api.insert_custom_role(jsonb);
+DROP FUNCTION members_api.update_custom_role(jsonb);
+DROP FUNCTION members_api.update_organization_member_roles(jsonb);
+DROP FUNCTION members_api.update_user_site_roles(jsonb);
+DROP FUNCTION members_api.create_organization(jsonb);
+DROP FUNCTION members_api.create_user(jsonb);
+DROP FUNCTION @extschema@.http_error(text, text, text, text, boolean);
+
+-- changed and new functions, copied from sqlsrc/60_http.sql by make
+-- @members_copy @extschema@.http_error@
+-- @members_copy @extschema@.http_query_value@
+-- @members_copy @extschema@.http_go_quote@
+-- @members_copy @extschema@.http_pagination@
+-- @members_copy @extschema@.http_body@
+-- @members_copy @extschema@.http_paginated_members@
+-- @members_copy @extschema@.http_create_organization@
+-- @members_copy @extschema@.http_create_user@
+-- @members_copy @extschema@.http_trusts_jwt@
+-- @members_copy members_api.authenticate@
+
+-- the adapters, generated from sqlsrc/http/endpoints.txt when make builds
+-- build/members--1.0--1.1.sql
+-- @members_http_adapters@
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA members_api FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
+NOTIFY pgrst, 'reload schema';
+-- end of HTTP layer (issue 12)

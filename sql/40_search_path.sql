@@ -189,7 +189,7 @@ INSERT INTO sp.battery (ord, k, actor, headers, stmt) VALUES
 	(66, 'http_header', NULL, '{"x-members-user": "sp-t1"}', $s$SELECT members.http_header('X-Members-User')$s$),
 	(67, 'http_establish_actor, http_require_actor', NULL, NULL, $s$WITH e AS MATERIALIZED (SELECT members.http_establish_actor('40b00000-0000-4000-8000-000000000003')) SELECT members.http_require_actor()::pg_catalog.text OPERATOR(pg_catalog.||) members.current_actor()::pg_catalog.text FROM e$s$),
 	(68, 'http_require_actor without authenticate', :t1, NULL, $s$SELECT members.http_require_actor()$s$),
-	(69, 'members_api organization_members', NULL, '{"coder-session-token": "SPkey00001-abcdefghijklmnopqrstuv"}', $s$WITH a AS MATERIALIZED (SELECT members_api.authenticate()) SELECT members_api.organization_members('sp-org') FROM a$s$),
+	(69, 'members_api organization_members', NULL, '{"coder-session-token": "SPkey00001-abcdefghijklmnopqrstuv", "x-members-organization": "sp-org"}', $s$WITH a AS MATERIALIZED (SELECT members_api.authenticate()) SELECT members_api.organization_members() FROM a$s$),
 	(70, 'members_api site_roles (403)', NULL, '{"coder-session-token": "SPkey00001-abcdefghijklmnopqrstuv"}', $s$WITH a AS MATERIALIZED (SELECT members_api.authenticate()) SELECT members_api.site_roles() FROM a$s$),
 	(71, 'members_api add member (404)', NULL, '{"coder-session-token": "SPkey00001-abcdefghijklmnopqrstuv", "x-members-organization": "sp-org", "x-members-user": "sp-outsider"}', $s$WITH a AS MATERIALIZED (SELECT members_api.authenticate()) SELECT members_api.add_organization_member() FROM a$s$),
 	(72, 'members_api bad token', NULL, '{"coder-session-token": "nope"}', $s$SELECT members_api.authenticate()$s$),

@@ -188,9 +188,9 @@ SELECT members.authorize_user('00000000-0000-0000-0000-000000000001', 'read', 'u
 BEGIN;
 SELECT f, body->>'message' AS message, current_setting('response.status', true) AS status
   FROM (VALUES
-	('organization_members', members_api.organization_members('default')),
-	('paginated_organization_members', members_api.paginated_organization_members('default')),
-	('organization_roles', members_api.organization_roles('default')),
+	('organization_members', members_api.organization_members()),
+	('paginated_organization_members', members_api.paginated_organization_members()),
+	('organization_roles', members_api.organization_roles()),
 	('insert_custom_role', members_api.insert_custom_role('{"name": "x"}')),
 	('update_custom_role', members_api.update_custom_role('{"name": "x"}')),
 	('add_organization_member', members_api.add_organization_member()),

@@ -77,7 +77,8 @@ CREATE FUNCTION @extschema@.http_error(
 	message text,
 	detail text DEFAULT NULL,
 	hint text DEFAULT NULL,
-	as_body boolean DEFAULT true) RETURNS jsonb
+	as_body boolean DEFAULT true,
+	unique_status integer DEFAULT 400) RETURNS jsonb
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
@@ -89,11 +90,20 @@ BEGIN
 	IF sqlstate IS NULL THEN
 		RAISE EXCEPTION 'http_error needs a SQLSTATE' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
+	IF unique_status IS DISTINCT FROM 400 AND unique_status IS DISTINCT FROM 409 THEN
+		RAISE EXCEPTION 'unique_status must be 400 or 409' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	IF sqlstate = '22M01' THEN
 		-- query parameter validation (members.http_pagination): detail is
 		-- the JSON array of Coder's validations
 		status := 400;
 		body := jsonb_build_object('message', @extschema@.http_coder_message(message), 'validations', d::jsonb);
+	ELSIF sqlstate = '23505' AND unique_status = 409 THEN
+		-- endpoints where Coder checks for the duplicate first and answers
+		-- 409 with its message alone (coderd/users.go postUser,
+		-- enterprise/coderd/organizations.go postOrganizations)
+		status := 409;
+		body := jsonb_build_object('message', @extschema@.http_coder_message(message));
 	ELSIF left(sqlstate, 2) IN ('22', '23') THEN
 		status := 400;
 		body := jsonb_build_object('message', @extschema@.http_coder_message(message));
@@ -145,8 +155,8 @@ BEGIN
 		DETAIL = jsonb_build_object('status', status, 'headers', '{}'::jsonb)::text;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.http_error(text, text, text, text, boolean) IS
-	'HTTP layer: the one mapping of an error (SQLSTATE, message, detail) to Coder''s status and body: 22xxx/23xxx 400 {message, detail}, P0002 404 and 42501 403 with Coder''s generic bodies, 28xxx 401. as_body: set response.status and return the body; else raise SQLSTATE PGRST with that status. Other SQLSTATEs are raised again unchanged.';
+COMMENT ON FUNCTION @extschema@.http_error(text, text, text, text, boolean, integer) IS
+	'HTTP layer: the one mapping of an error (SQLSTATE, message, detail) to Coder''s status and body: 22xxx/23xxx 400 {message, detail} (23505 409 {message} where unique_status is 409), P0002 404 and 42501 403 with Coder''s generic bodies, 28xxx 401. as_body: set response.status and return the body; else raise SQLSTATE PGRST with that status. Other SQLSTATEs are raised again unchanged.';
 
 CREATE FUNCTION @extschema@.http_establish_actor(user_id uuid) RETURNS void
 	AS 'MODULE_PATHNAME', 'members_http_establish_actor'
@@ -171,6 +181,70 @@ $$;
 COMMENT ON FUNCTION @extschema@.http_header(text) IS
 	'HTTP layer: the value of a request header as PostgREST passed it in request.headers (names lower case), '''' when absent.';
 
+/*
+ * nginx passes Coder's query values raw (still percent-encoded) in the
+ * X-Members-Limit/-Offset headers, so that PostgREST's query grammar never
+ * sees them; decode them as Go's url.ParseQuery does: "+" is a space, %XX a
+ * byte, and a malformed escape drops the parameter (NULL: absent).  Bytes
+ * that are not UTF-8 are kept as \xNN escapes, as Go's %q shows them.
+ */
+CREATE FUNCTION @extschema@.http_query_value(raw text) RETURNS text
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	bytes bytea := '';
+	out text := '';
+	i integer := 1;
+	n integer;
+	b integer;
+BEGIN
+	IF raw IS NULL OR strpos(raw, '%') = 0 THEN
+		RETURN replace(raw, '+', ' ');
+	END IF;
+	IF length(raw) > 1024 THEN
+		-- longer than any integer Coder accepts; keep it raw
+		RETURN raw;
+	END IF;
+	IF raw ~ '%($|.$|[^0-9A-Fa-f]|.[^0-9A-Fa-f])' THEN
+		RETURN NULL;
+	END IF;
+	n := length(raw);
+	WHILE i <= n LOOP
+		IF substr(raw, i, 1) = '%' THEN
+			bytes := bytes || decode(substr(raw, i + 1, 2), 'hex');
+			i := i + 3;
+		ELSE
+			bytes := bytes || convert_to(replace(substr(raw, i, 1), '+', ' '), 'UTF8');
+			i := i + 1;
+		END IF;
+	END LOOP;
+	BEGIN
+		RETURN convert_from(bytes, 'UTF8');
+	EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+		NULL;
+	END;
+	FOR j IN 0..length(bytes) - 1 LOOP
+		b := get_byte(bytes, j);
+		out := out || CASE WHEN b BETWEEN 1 AND 127 THEN chr(b) ELSE '\x' || lpad(to_hex(b), 2, '0') END;
+	END LOOP;
+	RETURN out;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_query_value(text) IS
+	'HTTP layer: a raw (percent-encoded) query value decoded as Go''s url.ParseQuery does; NULL for a malformed escape (Go drops the parameter); bytes that are not UTF-8 as \xNN.';
+
+CREATE FUNCTION @extschema@.http_go_quote(value text) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT CASE WHEN value OPERATOR(pg_catalog.~) '\\x[0-9a-f]{2}'
+			THEN '"' OPERATOR(pg_catalog.||) value OPERATOR(pg_catalog.||) '"'
+			ELSE pg_catalog.to_json(value)::text END
+$$;
+COMMENT ON FUNCTION @extschema@.http_go_quote(text) IS
+	'HTTP layer: a value quoted as Go''s %q shows it in strconv errors (JSON quoting; values holding \xNN escapes of non-UTF-8 bytes as they are).';
+
 CREATE FUNCTION @extschema@.http_pagination(page_limit text, page_offset text) RETURNS integer[]
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -185,14 +259,14 @@ DECLARE
 BEGIN
 	-- Coder's PositiveInt32 (coderd/httpapi/queryparams.go); absent or empty is 0
 	FOR i IN 1..2 LOOP
-		v := vals[i];
+		v := @extschema@.http_query_value(vals[i]);
 		reason := NULL;
 		IF v IS NULL OR v = '' THEN
 			CONTINUE;
 		ELSIF v !~ '^[+-]?[0-9]+$' THEN
-			reason := 'strconv.ParseInt: parsing ' || to_json(v)::text || ': invalid syntax';
+			reason := 'strconv.ParseInt: parsing ' || @extschema@.http_go_quote(v) || ': invalid syntax';
 		ELSIF v::numeric > 2147483647 OR v::numeric < -2147483648 THEN
-			reason := 'strconv.ParseInt: parsing ' || to_json(v)::text || ': value out of range';
+			reason := 'strconv.ParseInt: parsing ' || @extschema@.http_go_quote(v) || ': value out of range';
 		ELSIF v::numeric < 0 THEN
 			reason := 'value is negative';
 		ELSE
@@ -237,6 +311,104 @@ $$;
 COMMENT ON FUNCTION @extschema@.http_body_roles(jsonb) IS
 	'HTTP layer: the roles of a codersdk.UpdateRoles body as text[] (absent or null: none); anything else raises 22023 "request body must be valid JSON" (400).';
 
+/*
+ * The body of a write endpoint, as nginx forwards it: the client's bytes as
+ * text (Content-Type: text/plain, one unnamed text parameter), so that
+ * PostgREST neither parses nor rejects it and every body reaches Coder's
+ * rules here (coderd/httpapi/httpapi.go Read: json.Decoder into a struct).
+ * An empty body (Go: EOF), invalid JSON or a JSON value other than an
+ * object is 400 "Request body must be valid JSON."; null decodes into the
+ * empty struct, as in Go.
+ */
+CREATE FUNCTION @extschema@.http_body(body text) RETURNS jsonb
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	parsed jsonb;
+	kind text;
+BEGIN
+	IF body IS NULL OR btrim(body, E' \t\r\n') = '' THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'EOF';
+	END IF;
+	BEGIN
+		parsed := body::jsonb;
+	EXCEPTION WHEN invalid_text_representation OR untranslatable_character THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The body is not valid JSON.';
+	END;
+	kind := jsonb_typeof(parsed);
+	IF kind = 'null' THEN
+		RETURN '{}';
+	ELSIF kind <> 'object' THEN
+		RAISE EXCEPTION 'request body must be valid JSON'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('json: cannot unmarshal %s into Go value of type struct',
+								  CASE kind WHEN 'boolean' THEN 'bool' ELSE kind END);
+	END IF;
+	RETURN parsed;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_body(text) IS
+	'HTTP layer: a request body (text as the client sent it) as a JSON object; null is {} (Go decodes it into the empty struct); empty, invalid JSON or any other value raises 22023 "request body must be valid JSON" (400).';
+
+CREATE FUNCTION @extschema@.http_paginated_members(
+	organization text, page_limit text, page_offset text) RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	page integer[] := @extschema@.http_pagination(page_limit, page_offset);
+BEGIN
+	RETURN @extschema@.paginated_organization_members(organization, page[1], page[2]);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_paginated_members(text, text, text) IS
+	'HTTP layer: members.paginated_organization_members with Coder''s raw limit and offset query values (members.http_pagination: invalid values raise 22M01, 400 with Coder''s validations).';
+
+CREATE FUNCTION @extschema@.http_create_organization(body jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	-- codersdk.CreateOrganizationRequest: name, display_name, description, icon
+	RETURN @extschema@.create_organization(
+		body->>'name',
+		nullif(body->>'display_name', ''),
+		coalesce(body->>'description', ''),
+		coalesce(body->>'icon', ''));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_create_organization(jsonb) IS
+	'HTTP layer: members.create_organization from a codersdk.CreateOrganizationRequest object (name, display_name, description, icon); never the default organization.';
+
+CREATE FUNCTION @extschema@.http_create_user(body jsonb) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	-- codersdk.CreateUserRequestWithOrgs: username, email, name, user_status
+	-- (password, login_type and organization_ids are not modelled)
+	RETURN @extschema@.create_user(
+		body->>'username',
+		body->>'email',
+		coalesce(body->>'name', ''),
+		'',
+		'{}'::text[],
+		coalesce(nullif(body->>'user_status', ''), 'active'));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.http_create_user(jsonb) IS
+	'HTTP layer: members.create_user from a codersdk.CreateUserRequestWithOrgs object (username, email, name, user_status; password, login_type and organization_ids are not modelled).';
+
+CREATE FUNCTION @extschema@.http_trusts_jwt() RETURNS boolean
+	AS 'MODULE_PATHNAME', 'members_http_trusts_jwt'
+	LANGUAGE C STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.http_trusts_jwt() IS
+	'HTTP layer: the value of members.http_trust_jwt (superuser-only, off by default): whether members_api.authenticate() takes the acting user from the "sub" of request.jwt.claims. Read in C, so a value set before the library loaded cannot count.';
+
 /*---- the exposed schema ----*/
 
 CREATE SCHEMA members_api;
@@ -264,8 +436,12 @@ BEGIN
 	-- and a Coder-format bearer value there)
 	token := coalesce(nullif(cookies->>'coder_session_token', ''),
 					  nullif(headers->>'coder-session-token', ''));
-	-- a JWT that PostgREST validated (jwt-secret) names the user in "sub"
-	subject := CASE WHEN jsonb_typeof(claims->'sub') = 'string' THEN nullif(claims->>'sub', '') END;
+	-- a JWT that PostgREST validated (jwt-secret) names the user in "sub",
+	-- only where the superuser said so (members.http_trust_jwt): without a
+	-- jwt-secret the authenticator login could set request.jwt.claims itself
+	IF @extschema@.http_trusts_jwt() THEN
+		subject := CASE WHEN jsonb_typeof(claims->'sub') = 'string' THEN nullif(claims->>'sub', '') END;
+	END IF;
 	BEGIN
 		IF token IS NOT NULL OR subject IS NULL THEN
 			uid := @extschema@.authenticate_api_key(token);
@@ -300,324 +476,15 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION members_api.authenticate() IS
-	'PostgREST db-pre-request: the acting user from the coder_session_token cookie or the Coder-Session-Token header (Coder''s token, checked by members.authenticate_api_key), else from the "sub" of a JWT PostgREST validated; sets members.actor for the transaction. Anything else: 401 with Coder''s message.';
+	'PostgREST db-pre-request: the acting user from the coder_session_token cookie or the Coder-Session-Token header (Coder''s token, checked by members.authenticate_api_key), else, only when members.http_trust_jwt is on, from the "sub" of a JWT PostgREST validated; sets members.actor for the transaction. Anything else: 401 with Coder''s message.';
 
-/* GET /api/v2/organizations/{organization}/members */
-CREATE FUNCTION members_api.organization_members(organization text) RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.organization_members(organization);
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.organization_members(text) IS
-	'GET /api/v2/organizations/{organization}/members (nginx: GET /rpc/organization_members?organization=): members.organization_members.';
-
-/* GET /api/v2/organizations/{organization}/paginated-members?limit=&offset= */
-CREATE FUNCTION members_api.paginated_organization_members(
-	organization text,
-	page_limit text DEFAULT NULL,
-	page_offset text DEFAULT NULL) RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	page integer[];
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	page := @extschema@.http_pagination(page_limit, page_offset);
-	RETURN @extschema@.paginated_organization_members(organization, page[1], page[2]);
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.paginated_organization_members(text, text, text) IS
-	'GET /api/v2/organizations/{organization}/paginated-members (nginx: GET /rpc/paginated_organization_members?organization=&page_limit=&page_offset=; limit and offset are reserved by PostgREST): members.paginated_organization_members.';
-
-/* GET /api/v2/organizations/{organization}/members/roles */
-CREATE FUNCTION members_api.organization_roles(organization text) RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.organization_roles(organization);
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.organization_roles(text) IS
-	'GET /api/v2/organizations/{organization}/members/roles (nginx: GET /rpc/organization_roles?organization=): members.organization_roles.';
-
-/* POST /api/v2/organizations/{organization}/members/roles */
-CREATE FUNCTION members_api.insert_custom_role(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.insert_custom_role(
-		@extschema@.http_header('x-members-organization'), $1);
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.insert_custom_role(jsonb) IS
-	'POST /api/v2/organizations/{organization}/members/roles (nginx: POST /rpc/insert_custom_role, organization in X-Members-Organization, the CustomRoleRequest body as is): members.insert_custom_role.';
-
-/* PUT /api/v2/organizations/{organization}/members/roles */
-CREATE FUNCTION members_api.update_custom_role(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.update_custom_role(
-		@extschema@.http_header('x-members-organization'), $1);
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.update_custom_role(jsonb) IS
-	'PUT /api/v2/organizations/{organization}/members/roles (nginx: POST /rpc/update_custom_role, organization in X-Members-Organization, the CustomRoleRequest body as is): members.update_custom_role.';
-
-/* DELETE /api/v2/organizations/{organization}/members/roles/{roleName} */
-CREATE FUNCTION members_api.delete_custom_role() RETURNS void
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	PERFORM @extschema@.delete_custom_role(
-		@extschema@.http_header('x-members-organization'),
-		@extschema@.http_header('x-members-role'));
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	PERFORM @extschema@.http_error(st, msg, det, hnt, false);
-END
-$$;
-COMMENT ON FUNCTION members_api.delete_custom_role() IS
-	'DELETE /api/v2/organizations/{organization}/members/roles/{roleName} (nginx: POST /rpc/delete_custom_role, X-Members-Organization and X-Members-Role): members.delete_custom_role; 204.';
-
-/* POST /api/v2/organizations/{organization}/members/{user} */
-CREATE FUNCTION members_api.add_organization_member() RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.add_organization_member(
-		@extschema@.http_header('x-members-organization'),
-		@extschema@.http_header('x-members-user'));
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.add_organization_member() IS
-	'POST /api/v2/organizations/{organization}/members/{user} (nginx: POST /rpc/add_organization_member, X-Members-Organization and X-Members-User, body {}): members.add_organization_member.';
-
-/* DELETE /api/v2/organizations/{organization}/members/{user} */
-CREATE FUNCTION members_api.remove_organization_member() RETURNS void
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	PERFORM @extschema@.remove_organization_member(
-		@extschema@.http_header('x-members-organization'),
-		@extschema@.http_header('x-members-user'));
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	PERFORM @extschema@.http_error(st, msg, det, hnt, false);
-END
-$$;
-COMMENT ON FUNCTION members_api.remove_organization_member() IS
-	'DELETE /api/v2/organizations/{organization}/members/{user} (nginx: POST /rpc/remove_organization_member, X-Members-Organization and X-Members-User, body {}): members.remove_organization_member; 204.';
-
-/* PUT /api/v2/organizations/{organization}/members/{user}/roles */
-CREATE FUNCTION members_api.update_organization_member_roles(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.update_organization_member_roles(
-		@extschema@.http_header('x-members-organization'),
-		@extschema@.http_header('x-members-user'),
-		@extschema@.http_body_roles($1));
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.update_organization_member_roles(jsonb) IS
-	'PUT /api/v2/organizations/{organization}/members/{user}/roles (nginx: POST /rpc/update_organization_member_roles, X-Members-Organization and X-Members-User, the UpdateRoles body as is): members.update_organization_member_roles.';
-
-/* GET /api/v2/users/roles */
-CREATE FUNCTION members_api.site_roles() RETURNS jsonb
-	LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.site_roles();
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.site_roles() IS
-	'GET /api/v2/users/roles (nginx: GET /rpc/site_roles): members.site_roles.';
-
-/* PUT /api/v2/users/{user}/roles */
-CREATE FUNCTION members_api.update_user_site_roles(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	RETURN @extschema@.update_user_site_roles(
-		@extschema@.http_header('x-members-user'),
-		@extschema@.http_body_roles($1));
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.update_user_site_roles(jsonb) IS
-	'PUT /api/v2/users/{user}/roles (nginx: POST /rpc/update_user_site_roles, X-Members-User, the UpdateRoles body as is): members.update_user_site_roles.';
-
-/* POST /api/v2/users/{user}/keys (Coder: 201 {"key": "<token>"}) */
-CREATE FUNCTION members_api.create_api_key() RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	result jsonb;
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	result := jsonb_build_object('key',
-		@extschema@.create_api_key(@extschema@.http_header('x-members-user')));
-	PERFORM set_config('response.status', '201', true);
-	RETURN result;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.create_api_key() IS
-	'POST /api/v2/users/{user}/keys (nginx: POST /rpc/create_api_key, X-Members-User, body {}): members.create_api_key with the default lifetime; 201 {"key": token}.';
-
-/* POST /api/v2/organizations (Coder: 201 Organization) */
-CREATE FUNCTION members_api.create_organization(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	result jsonb;
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	IF jsonb_typeof($1) IS DISTINCT FROM 'object' THEN
-		RAISE EXCEPTION 'request body must be valid JSON'
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'The body must be a CreateOrganizationRequest object.';
-	END IF;
-	-- codersdk.CreateOrganizationRequest: name, display_name, description, icon
-	result := @extschema@.create_organization(
-		$1->>'name',
-		nullif($1->>'display_name', ''),
-		coalesce($1->>'description', ''),
-		coalesce($1->>'icon', ''));
-	PERFORM set_config('response.status', '201', true);
-	RETURN result;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.create_organization(jsonb) IS
-	'POST /api/v2/organizations (nginx: POST /rpc/create_organization, the CreateOrganizationRequest body as is): members.create_organization (never the default organization); 201.';
-
-/* POST /api/v2/users (Coder: 201 User) */
-CREATE FUNCTION members_api.create_user(jsonb) RETURNS jsonb
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	result jsonb;
-	st text; msg text; det text; hnt text;
-BEGIN
-	PERFORM @extschema@.http_require_actor();
-	IF jsonb_typeof($1) IS DISTINCT FROM 'object' THEN
-		RAISE EXCEPTION 'request body must be valid JSON'
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'The body must be a CreateUserRequest object.';
-	END IF;
-	-- codersdk.CreateUserRequestWithOrgs: username, email, name, user_status
-	-- (password, login_type and organization_ids are not modelled)
-	result := @extschema@.create_user(
-		$1->>'username',
-		$1->>'email',
-		coalesce($1->>'name', ''),
-		'',
-		'{}'::text[],
-		coalesce(nullif($1->>'user_status', ''), 'active'));
-	PERFORM set_config('response.status', '201', true);
-	RETURN result;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-							det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN @extschema@.http_error(st, msg, det, hnt, true);
-END
-$$;
-COMMENT ON FUNCTION members_api.create_user(jsonb) IS
-	'POST /api/v2/users (nginx: POST /rpc/create_user, the CreateUserRequest body as is): members.create_user with username, email, name and user_status; 201.';
+/*
+ * The adapters, one per Coder endpoint, are generated by make from
+ * sqlsrc/http/endpoints.txt (one line each: name, arguments, volatility,
+ * status, route, call) and the one template sqlsrc/http/adapter.sql.in, by
+ * sqlsrc/http/adapters.awk; the built members--1.1.sql shows them in full.
+ */
+-- @members_http_adapters@
 
 /* Nothing here is executable by PUBLIC (also the helpers above, in members). */
 REVOKE ALL ON SCHEMA members_api FROM PUBLIC;

@@ -21,6 +21,7 @@
 #include "actor.h"
 #include "apikey.h"
 #include "builtin_roles.h"
+#include "http.h"
 #include "subject.h"
 #include "worker.h"
 
@@ -44,5 +45,6 @@ _PG_init(void)
 	members_subject_cache_init();
 	members_apikey_init();
 	members_worker_init();
+	members_http_init();
 	MarkGUCPrefixReserved("members");
 }

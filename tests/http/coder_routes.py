@@ -17,7 +17,7 @@ SEGMENT = r"[A-Za-z0-9_.-]+"
 
 # headers nginx.conf redefines (never copied from the client)
 REDEFINED = {"authorization", "coder-session-token", "x-members-organization",
-             "x-members-user", "x-members-role", "content-type", "accept", "prefer",
+             "x-members-user", "x-members-role", "x-members-limit", "x-members-offset", "content-type", "accept", "prefer",
              "range", "accept-profile", "content-profile", "connection", "host",
              "content-length", "transfer-encoding"}
 
@@ -93,13 +93,10 @@ def to_postgrest(method, target, headers=None, body=None):
         out["accept"] = "application/json"
         query = ""
         if rpc_method == "GET":
-            args = spec.get("args", [])
-            if args:
-                query = "&".join("%s=%s" % (k, _fill(t, values, raw_query)) for k, t in args)
             new_body = body
         else:
-            out["content-type"] = "application/json"
             b = spec.get("body", "client")
+            out["content-type"] = "text/plain" if b == "client" else "application/json"
             new_body = body if b == "client" else b
         return {"kind": "proxy", "route": r["route"], "method": rpc_method,
                 "path": "/rpc/" + spec["rpc"], "query": query, "headers": out,

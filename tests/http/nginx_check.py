@@ -187,7 +187,8 @@ def compare(expected, rec):
         diffs.append("path %s != %s" % (rec["path"], expected["path"]))
     if rec["query"] != expected["query"]:
         diffs.append("query %r != %r" % (rec["query"], expected["query"]))
-    for h in ("x-members-organization", "x-members-user", "x-members-role", "content-type",
+    for h in ("x-members-organization", "x-members-user", "x-members-role", "x-members-limit",
+              "x-members-offset", "content-type",
               "authorization", "coder-session-token", "prefer", "range", "accept-profile",
               "content-profile", "accept", "cookie"):
         if rec["headers"].get(h) != expected["headers"].get(h):

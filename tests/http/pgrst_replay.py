@@ -1,4 +1,4 @@
-"""Replay of PostgREST's per-request SQL (v12.2 shape), for tests.
+"""Replay of PostgREST's request handling (v12.2 or v13.0), for tests.
 
 PostgREST cannot be installed from this project's package sources, so the
 HTTP tests do not run it.  This module runs, for one HTTP request addressed
@@ -21,7 +21,25 @@ PostgREST's rules (sections 2.4 to 2.7):
      response.headers and response.status in the same statement;
   5. COMMIT, or ROLLBACK on error.
 
-JWTs (HS256/384/512) are verified as PostgREST does when a secret is given.
+Before any SQL it parses the request as PostgREST does (read from v12.2.12
+and v13.0.x: ApiRequest.hs, QueryParams.hs, Plan.hs, Auth.hs, Error.hs):
+  - the query string: strict UTF-8 (500 otherwise), reserved keys, every
+    other key a filter when its value has an operator prefix (eq., in.,
+    is., not. ...; a malformed one is 400 PGRST100), else an argument
+    (GET) or PGRST100 (POST);
+  - the body by Content-Type: application/json parsed into payload
+    attributes (empty = {}, invalid = PGRST102, an array of objects with
+    the same keys, a scalar = [], other arrays PGRST102 "All object keys
+    must match"); text/plain, text/xml, octet-stream raw for a function
+    with a single parameter of that type;
+  - Authorization as wai-extra's extractBearerAuth (scheme in any case,
+    whitespace skipped); an empty token is anonymous in v12, PGRST301 in v13.
+JWTs (HS256/384/512) are verified as PostgREST does when a secret is given;
+version 13 answers claim failures with PGRST303, adds Proxy-Status to
+every error and answers 22023 "role ... does not exist" with 401.  Role
+settings come from pg_roles.rolconfig of the roles the authenticator is a
+member of, filtered and lower-cased as Config/Database.hs does, read once
+(PostgREST reads them at startup).
 It is not a PostgREST look-alike server: it is called in-process by the test
 runners.  Only what the members API uses is covered: RPC with scalar
 results (json, jsonb, void, text...).
@@ -38,7 +56,13 @@ import urllib.parse
 import psycopg
 from psycopg.types.json import Json
 
-RESERVED_KEYS = {"select", "columns", "on_conflict", "order", "limit", "offset", "and", "or"}
+RESERVED_KEYS = {"select", "columns", "on_conflict"}
+RESERVED_EMBEDDABLE = {"order", "limit", "offset", "and", "or"}
+# QueryParams.hs: operators a filter value may start with
+OPERATORS = {"eq", "gte", "gt", "lte", "lt", "neq", "like", "ilike", "match", "imatch", "in", "is",
+             "isdistinct", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj",
+             "fts", "plfts", "phfts", "wfts"}
+JSON_CT = {"Content-Type": "application/json; charset=utf-8"}
 
 
 class Response:
@@ -83,9 +107,11 @@ def make_jwt(claims, secret, alg="HS256"):
     return signing + "." + _b64url(sig)
 
 
-def pg_error_status(sqlstate, authenticated):
-    """PostgREST's Error.hs pgErrorStatus (v12)."""
+def pg_error_status(sqlstate, authenticated, version=12, message=""):
+    """PostgREST's Error.hs pgErrorStatus (v12; v13 adds 22023 role)."""
     c = sqlstate or ""
+    if version >= 13 and c == "22023" and message.startswith("role") and message.endswith("does not exist"):
+        return 401
     if c.startswith("PT") and re.fullmatch(r"PT\d{3}", c):
         return int(c[2:])
     if c == "42501":
@@ -107,11 +133,14 @@ def pg_error_status(sqlstate, authenticated):
 
 
 class Replayer:
-    """Runs PostgREST's SQL for requests against one database."""
+    """Runs PostgREST's handling of requests against one database."""
 
     def __init__(self, conninfo, schema="members_api", anon_role="members_web",
                  pre_request="members_api.authenticate", jwt_secret=None,
-                 jwt_aud=None, extra_search_path=("public",), role_claim_key="role"):
+                 jwt_aud=None, extra_search_path=("public",), role_claim_key="role", version=12):
+        if version not in (12, 13):
+            raise ValueError("version must be 12 or 13")
+        self.version = version
         self.conninfo = conninfo
         self.schema = schema
         self.anon_role = anon_role
@@ -123,64 +152,124 @@ class Replayer:
         self.conn = psycopg.connect(conninfo, autocommit=True)
         # PostgREST keeps connections; prepared statements per connection
         self.conn.prepare_threshold = 0
+        self.role_settings, self.role_isolation = self._query_role_settings()
 
     def close(self):
         self.conn.close()
 
-    # ---- authentication (Auth.hs) ----
+    def _query_role_settings(self):
+        """Config/Database.hs queryRoleSettings: the settings of every role
+        the authenticator is a member of, from pg_roles.rolconfig (not per
+        database), values lower-cased, only settings of context "user" or
+        that the authenticator may SET; default_transaction_isolation kept
+        apart as the role's isolation level."""
+        cur = self.conn.cursor()
+        cur.execute("""
+            WITH role_setting AS (
+              SELECT r.rolname, unnest(r.rolconfig) AS setting
+                FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
+               WHERE m.member = current_user::regrole::oid),
+            kv AS (
+              SELECT rolname, substr(setting, 1, strpos(setting, '=') - 1) AS key,
+                     lower(substr(setting, strpos(setting, '=') + 1)) AS value
+                FROM role_setting)
+            SELECT kv.rolname, kv.key, kv.value
+              FROM kv JOIN pg_catalog.pg_settings ps ON ps.name = kv.key
+                   AND (ps.context = 'user' OR has_parameter_privilege(current_user::regrole::oid, ps.name, 'set'))
+             ORDER BY 1, 2""")
+        settings, iso = {}, {}
+        for rolname, key, value in cur.fetchall():
+            if key == "default_transaction_isolation":
+                iso[rolname] = value
+            else:
+                settings.setdefault(rolname, []).append((key, value))
+        return settings, iso
+
+    # ---- errors (Error.hs) ----
+
+    def _err(self, status, code, message, details=None, hint=None, headers=None, sql=None, sqlstate=None):
+        h = dict(JSON_CT)
+        h.update(headers or {})
+        if self.version >= 13:
+            h["Proxy-Status"] = "PostgREST; error=%s" % code
+        return Response(status, h, _error_body(code, message, details, hint), sql, sqlstate)
+
+    # ---- authentication (Auth.hs, wai-extra extractBearerAuth) ----
+
+    @staticmethod
+    def bearer_token(value):
+        """wai-extra's extractBearerAuth: None when the header is absent or
+        its scheme is not "bearer" (any case); else the rest after the
+        whitespace that follows the scheme (possibly empty)."""
+        if value is None:
+            return None
+        m = re.match(r"^(\S*)(.*)$", value, re.S)
+        if m.group(1).lower() != "bearer":
+            return None
+        return m.group(2).lstrip(" \t\r\n\f\v")
 
     def _claims(self, headers):
         """(claims, role, error Response or None)."""
-        auth = headers.get("authorization")
-        if auth is None:
+        token = self.bearer_token(headers.get("authorization"))
+        if token is None or (token == "" and self.version == 12):
+            # v12: fromMaybe "" -> anonymous; v13: Nothing -> anonymous
             return {}, self.anon_role, None
-        m = re.match(r"^[Bb]earer (.*)$", auth)
-        if not m:
-            # other schemes are ignored by PostgREST
-            return {}, self.anon_role, None
-        token = m.group(1).strip()
+
+        def decode_error(msg):
+            return None, None, self._err(
+                401, "PGRST301", msg,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="%s"' % msg})
+
+        def claims_error(msg):
+            # v12: every JWT failure is PGRST301; v13: claim failures PGRST303
+            return None, None, self._err(
+                401, "PGRST303" if self.version >= 13 else "PGRST301", msg,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="%s"' % msg})
+
+        if token == "":
+            return decode_error("Empty JWT is sent in Authorization header")
         if not self.jwt_secret:
-            return None, None, Response(500, {"Content-Type": "application/json; charset=utf-8"},
-                                        _error_body("PGRST300", "Server lacks JWT secret"))
-
-        def invalid(msg):
-            return None, None, Response(
-                401, {"Content-Type": "application/json; charset=utf-8",
-                      "WWW-Authenticate": 'Bearer error="invalid_token", error_description="%s"' % msg},
-                _error_body("PGRST301", msg))
-
+            return None, None, self._err(500, "PGRST300", "Server lacks JWT secret")
         parts = token.split(".")
         if len(parts) != 3:
-            return invalid("Expected 3 parts in JWT; got %d" % len(parts))
+            return decode_error("Expected 3 parts in JWT; got %d" % len(parts)
+                                if self.version >= 13 else "JWSError (CompactDecodeError Invalid number of parts)")
         try:
             header = json.loads(_b64url_decode(parts[0]))
             claims = json.loads(_b64url_decode(parts[1]))
             sig = _b64url_decode(parts[2])
         except Exception:
-            return invalid("JWSError JWSInvalidSignature")
+            return decode_error("JWT couldn't be decoded" if self.version >= 13 else "JWSError JWSInvalidSignature")
         digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384,
-                  "HS512": hashlib.sha512}.get(header.get("alg"))
+                  "HS512": hashlib.sha512}.get(header.get("alg") if isinstance(header, dict) else None)
         if digest is None:
-            return invalid("JWSError (JWSInvalidHeader \"unsupported algorithm\")")
+            return decode_error("Wrong or unsupported encoding algorithm" if self.version >= 13
+                                else "JWSError (JWSInvalidHeader \"unsupported algorithm\")")
         want = hmac.new(self.jwt_secret.encode(), (parts[0] + "." + parts[1]).encode(), digest).digest()
         if not hmac.compare_digest(want, sig):
-            return invalid("JWSError JWSInvalidSignature")
+            return decode_error("JWT cryptographic operation failed" if self.version >= 13
+                                else "JWSError JWSInvalidSignature")
         if not isinstance(claims, dict):
-            return invalid("Parsing claims failed")
+            return claims_error("Parsing claims failed")
         now = time.time()
         skew = 30
+        v12 = self.version == 12
         if "exp" in claims and now > claims["exp"] + skew:
-            return invalid("JWT expired")
+            return claims_error("JWT expired")
         if "nbf" in claims and now < claims["nbf"] - skew:
-            return invalid("JWT not yet valid")
+            return claims_error("JWTNotYetValid" if v12 else "JWT not yet valid")
         if "iat" in claims and now < claims["iat"] - skew:
-            return invalid("JWT issued at future")
-        if self.jwt_aud is not None and "aud" in claims:
+            return claims_error("JWTIssuedAtFuture" if v12 else "JWT issued at future")
+        if self.jwt_aud is not None and claims.get("aud") not in (None, []):
             aud = claims["aud"]
             auds = aud if isinstance(aud, list) else [aud]
             if self.jwt_aud not in auds:
-                return invalid("JWT not in audience")
-        role = claims.get(self.role_claim_key) or self.anon_role
+                return claims_error("JWTNotInAudience" if v12 else "JWT not in audience")
+        role = claims.get(self.role_claim_key)
+        if role is None:
+            role = self.anon_role
+        elif not isinstance(role, str):
+            role = json.dumps(role)
         return claims, role, None
 
     # ---- the function (Plan.findProc) ----
@@ -211,9 +300,8 @@ class Replayer:
     def _matches(routine, keys, is_post, content_type):
         params = routine["params"]
         if not params:
-            return not keys
-        if any(p["name"] == "" for p in params):
-            return False
+            return not keys and not (is_post and content_type in ("application/octet-stream",
+                                                                    "text/plain", "text/xml"))
         req = {p["name"] for p in params if p["required"]}
         opt = {p["name"] for p in params if not p["required"]}
         if not opt:
@@ -224,19 +312,100 @@ class Replayer:
 
     @staticmethod
     def _single_unnamed(routine, is_post, content_type):
+        """Plan.hs hasSingleUnnamedParam: any function of exactly one
+        parameter, on POST, by content type and parameter type."""
         params = routine["params"]
-        if not is_post or len(params) != 1 or params[0]["name"] != "":
+        if not is_post or len(params) != 1:
             return False
-        t = params[0]["type"]
-        if content_type in ("application/json", ""):
-            return t in ("json", "jsonb")
-        if content_type == "text/plain":
-            return t == "text"
-        if content_type == "text/xml":
-            return t == "xml"
-        if content_type == "application/octet-stream":
-            return t == "bytea"
-        return False
+        return (content_type, params[0]["type"]) in {
+            ("application/json", "json"), ("application/json", "jsonb"), ("text/plain", "text"),
+            ("text/xml", "xml"), ("application/octet-stream", "bytea")}
+
+    # ---- the query string (QueryParams.hs) ----
+
+    def _parse_query(self, raw_query, is_rpc_read):
+        """(arguments dict, filters list of (key, op, value), limit, offset)
+        or an error Response."""
+        pairs = []
+        for part in (raw_query or "").split("&"):
+            if part == "":
+                continue
+            k, _, v = part.partition("=")
+            try:
+                k = urllib.parse.unquote_to_bytes(k.replace("+", " ")).decode("utf-8", "strict")
+                v = urllib.parse.unquote_to_bytes(v.replace("+", " ")).decode("utf-8", "strict")
+            except UnicodeDecodeError:
+                # T.decodeUtf8 throws: warp answers 500 with a plain text body
+                return Response(500, {"Content-Type": "text/plain; charset=utf-8"}, b"Something went wrong")
+            pairs.append((k, v))
+        args, filters, limit, offset = {}, [], None, None
+        for k, v in pairs:
+            last = k.split(".")[-1]
+            if k in RESERVED_KEYS:
+                continue
+            if last in RESERVED_EMBEDDABLE:
+                if last in ("limit", "offset"):
+                    if not re.fullmatch(r"[0-9]+", v):
+                        return self._err(400, "PGRST100", "\"failed to parse %s parameter (%s)\"" % (last, v))
+                    if k == "limit":
+                        limit = int(v)
+                    elif k == "offset":
+                        offset = int(v)
+                continue
+            if v == "":
+                continue  # nonemptyParams
+            m = re.match(r"^(not\.)?([a-z]+)(\((any|all)\))?\.(.*)$", v, re.S)
+            if m and m.group(2) in OPERATORS:
+                op, val = m.group(2), m.group(5)
+                ok = True
+                if op == "in":
+                    ok = bool(re.fullmatch(r"\(.*\)", val, re.S))
+                elif op == "is":
+                    ok = val.lower() in ("null", "not_null", "true", "false", "unknown")
+                if not ok:
+                    return self._err(400, "PGRST100", "\"failed to parse filter (%s)\" (line 1, column %d)"
+                                     % (v, len(v) + 1), "unexpected end of input")
+                filters.append((k, op, val))
+            elif v.startswith("not.") or (m and not is_rpc_read):
+                return self._err(400, "PGRST100", "\"failed to parse filter (%s)\" (line 1, column 1)" % v,
+                                 "unexpected \"%s\" expecting operator" % v[:1])
+            elif is_rpc_read:
+                args[k] = v
+            else:
+                return self._err(400, "PGRST100", "\"failed to parse filter (%s)\" (line 1, column 1)" % v,
+                                 "unexpected \"%s\" expecting \"not\" or operator" % v[:1])
+        return args, filters, limit, offset
+
+    # ---- the body (ApiRequest.hs getPayload / payloadAttributes) ----
+
+    def _payload(self, body, content_type):
+        """(raw text bound to the query, keys, is_object) or an error Response."""
+        raw = body or ""
+        if content_type == "application/json":
+            if raw == "":
+                return "", set(), True  # emptyObject, but the raw (empty) body is bound
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                return self._err(400, "PGRST102", "Empty or invalid json")
+            if isinstance(parsed, dict):
+                return raw, set(parsed.keys()), True
+            if isinstance(parsed, list):
+                if not parsed:
+                    return "[]", set(), False
+                if not isinstance(parsed[0], dict):
+                    return self._err(400, "PGRST102", "All object keys must match")
+                keys = set(parsed[0].keys())
+                if not all(isinstance(e, dict) and set(e.keys()) == keys for e in parsed):
+                    return self._err(400, "PGRST102", "All object keys must match")
+                return raw, keys, False
+            return "[]", set(), False  # scalars are truncated to an empty array
+        if content_type in ("text/plain", "text/xml", "application/octet-stream"):
+            return raw, set(), None
+        if content_type == "application/x-www-form-urlencoded":
+            pairs = urllib.parse.parse_qsl(raw, keep_blank_values=True)
+            return json.dumps(dict(pairs)), {k for k, _ in pairs}, True
+        return self._err(415, "PGRST107", "None of these media types are available: " + content_type)
 
     # ---- one request ----
 
@@ -244,48 +413,44 @@ class Replayer:
         """method, path without query string, query as a list of (key, value)
         or a raw string, headers as a dict (any case), body as str/bytes."""
         headers = {k.lower(): v for k, v in (headers or {}).items()}
-        if isinstance(query, str):
-            query = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        query = list(query or [])
+        if isinstance(query, (list, tuple)):
+            query = urllib.parse.urlencode(list(query))
         if isinstance(body, bytes):
             body = body.decode()
-        json_ct = {"Content-Type": "application/json; charset=utf-8"}
 
         m = re.fullmatch(r"/rpc/([^/]+)", path)
         if not m:
-            return Response(404, json_ct, b"{}")
+            if self.version >= 13:
+                return self._err(404, "PGRST125", "Invalid path specified in request URL")
+            return Response(404, JSON_CT, b"{}")
         fname = urllib.parse.unquote(m.group(1))
         if method == "OPTIONS":
             return Response(200, {"Allow": "OPTIONS,GET,HEAD,POST"}, b"")
         if method not in ("GET", "HEAD", "POST"):
-            return Response(405, json_ct, _error_body(
-                "PGRST101", "Only GET, HEAD or POST are allowed for RPC"))
+            return self._err(405, "PGRST101", "Only GET, HEAD or POST are allowed for RPC")
+        is_post = method == "POST"
+
+        q = self._parse_query(query, not is_post)
+        if isinstance(q, Response):
+            return q
+        qargs, filters, limit, offset = q
 
         claims, role, err = self._claims(headers)
         if err is not None:
             return err
         authenticated = role != self.anon_role
         claims = dict(claims)
-        claims.setdefault("role", role)
+        claims["role"] = role
 
-        is_post = method == "POST"
         content_type = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
         if is_post:
-            payload = body if body not in (None, "") else "{}"
-            try:
-                parsed = json.loads(payload) if content_type == "application/json" else None
-            except ValueError:
-                return Response(400, json_ct, _error_body(
-                    "PGRST102", "Empty or invalid json"))
-            keys = set(parsed.keys()) if isinstance(parsed, dict) else set()
+            pl = self._payload(body, content_type)
+            if isinstance(pl, Response):
+                return pl
+            payload, keys, is_object = pl
         else:
-            args = {}
-            for k, v in query:
-                if k in RESERVED_KEYS:
-                    continue
-                args[k] = v
-            keys = set(args.keys())
-            payload = json.dumps(args)
+            keys = set(qargs.keys())
+            payload, is_object = json.dumps(qargs), True
 
         sql_log = []
         cur = self.conn.cursor()
@@ -297,16 +462,15 @@ class Replayer:
         elif not named and len(unnamed) == 1:
             routine, one_pos = unnamed[0], True
         elif not named and not unnamed:
-            return Response(404, json_ct, _error_body(
-                "PGRST202",
-                "Could not find the function %s.%s(%s) in the schema cache" % (
-                    self.schema, fname, ", ".join(sorted(keys))),
-                None, None))
+            return self._err(404, "PGRST202",
+                             "Could not find the function %s.%s(%s) in the schema cache" % (
+                                 self.schema, fname, ", ".join(sorted(keys))))
         else:
-            return Response(300, json_ct, _error_body(
-                "PGRST203", "Could not choose the best candidate function"))
+            return self._err(300, "PGRST203", "Could not choose the best candidate function")
         if routine["retset"] or routine["composite"]:
             raise NotImplementedError("only scalar-returning functions are replayed")
+        if is_post and one_pos is False and is_object is None:
+            return self._err(415, "PGRST107", "None of these media types are available: " + content_type)
 
         read_only = method in ("GET", "HEAD") or not routine["volatile"]
         qi = '"%s"."%s"' % (self.schema.replace('"', '""'), fname.replace('"', '""'))
@@ -317,24 +481,42 @@ class Replayer:
             call_params = [payload]
         else:
             spec = [p for p in routine["params"] if p["name"] in keys]
-            if not spec:
+            if not routine["params"]:
                 call = "FROM (SELECT %s() pgrst_scalar) pgrst_call" % qi
                 call_params = []
+            elif not spec:
+                call = ("FROM (SELECT %%s AS json_data) pgrst_payload, LATERAL (SELECT FROM %s) pgrst_body, "
+                        "LATERAL (SELECT %s() pgrst_scalar) pgrst_call") % (
+                            "(values(1)) _ " if is_object else "json_array_elements(pgrst_payload.json_data) _ ", qi)
+                call_params = [Json(payload, dumps=lambda x: x)]
             else:
                 cols = ", ".join('"%s"' % p["name"] for p in spec)
                 typed = ", ".join('"%s" %s' % (p["name"], p["type"]) for p in spec)
                 named_args = ", ".join('"%s" := pgrst_body."%s"' % (p["name"], p["name"]) for p in spec)
+                to_rec = "json_to_record" if is_object else "json_to_recordset"
                 call = ("FROM (SELECT %%s AS json_data) pgrst_payload, "
-                        "LATERAL (SELECT %s FROM json_to_record(pgrst_payload.json_data) AS _(%s) LIMIT 1) pgrst_body , "
-                        "LATERAL (SELECT %s(%s) pgrst_scalar) pgrst_call") % (cols, typed, qi, named_args)
+                        "LATERAL (SELECT %s FROM %s(pgrst_payload.json_data) AS _(%s) LIMIT 1) pgrst_body , "
+                        "LATERAL (SELECT %s(%s) pgrst_scalar) pgrst_call") % (cols, to_rec, typed, qi, named_args)
                 call_params = [Json(payload, dumps=lambda x: x)]
+        where, where_params = "", []
+        if filters:
+            # filters apply to the result: on a scalar result they name
+            # columns that do not exist (PostgreSQL answers 42703)
+            where = " WHERE " + " AND ".join('%s."%s" = %%s' % (alias, k.replace('"', '""')) for k, _, _ in filters)
+            where_params = [v for _, _, v in filters]
+        page = ""
+        if limit is not None:
+            page += " LIMIT %d" % limit
+        if offset is not None:
+            page += " OFFSET %d" % offset
         main = ("WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar " + call + ") "
                 "SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, "
                 "coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, "
                 "nullif(current_setting('response.headers', true), '') AS response_headers, "
                 "nullif(current_setting('response.status', true), '') AS response_status, "
                 "'' AS response_inserted "
-                "FROM (SELECT " + alias + ".* FROM \"pgrst_source\" AS " + alias + ") _postgrest_t")
+                "FROM (SELECT " + alias + ".* FROM \"pgrst_source\" AS " + alias + where + page + ") _postgrest_t")
+        call_params = call_params + where_params
 
         # request.headers: every header but Cookie; request.cookies: the cookies
         req_headers = {k: v for k, v in headers.items() if k != "cookie"}
@@ -348,13 +530,7 @@ class Replayer:
         search_path = ", ".join('"%s"' % s.replace('"', '""') for s in [self.schema] + self.extra_search_path)
         set_items = ["set_config('search_path', %s, true)"]
         set_params = [search_path]
-        cur.execute(
-            """SELECT unnest(s.setconfig) FROM pg_catalog.pg_db_role_setting s
-                WHERE s.setrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %s)
-                  AND s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database
-                                             WHERE datname = current_database()))""", (role,))
-        for (setting,) in cur.fetchall():
-            k, v = setting.split("=", 1)
+        for k, v in self.role_settings.get(role, []):
             set_items.append("set_config(%s, %s, true)")
             set_params += [k, v]
         for name, value in (("role", role),
@@ -367,7 +543,9 @@ class Replayer:
             set_params.append(value)
         set_sql = "select " + ", ".join(set_items)
 
-        begin = "BEGIN ISOLATION LEVEL READ COMMITTED " + ("READ ONLY" if read_only else "READ WRITE")
+        iso = {"serializable": "SERIALIZABLE", "repeatable read": "REPEATABLE READ"}.get(
+            self.role_isolation.get(role, ""), "READ COMMITTED")
+        begin = "BEGIN ISOLATION LEVEL " + iso + " " + ("READ ONLY" if read_only else "READ WRITE")
         try:
             sql_log.append(begin)
             cur.execute(begin)
@@ -402,16 +580,18 @@ class Replayer:
             out_body = b"" if method == "HEAD" else json.dumps(body_json).encode()
         if gstatus is not None:
             if not re.fullmatch(r"\d+", gstatus):
-                return Response(500, json_ct, _error_body("PGRST112", "response.status guc must be a valid status code"), sql_log)
+                return self._err(500, "PGRST112", "response.status guc must be a valid status code", sql=sql_log)
             status = int(gstatus)
         if gheaders is not None:
             try:
                 items = json.loads(gheaders)
                 assert isinstance(items, list) and all(isinstance(i, dict) and len(i) == 1 for i in items)
             except Exception:
-                return Response(500, json_ct, _error_body("PGRST111", "response.headers guc must be a JSON array composed of objects with a single key and a string value"), sql_log)
+                return self._err(500, "PGRST111", "response.headers guc must be a JSON array composed of objects with a single key and a string value", sql=sql_log)
             for item in items:
                 out_headers.update(item)
+        if self.version >= 13 and out_body:
+            out_headers["Content-Length"] = str(len(out_body))
         return Response(status, out_headers, out_body, sql_log)
 
     def _error_response(self, e, authenticated, sql_log):
@@ -420,7 +600,6 @@ class Replayer:
         message = diag.message_primary or str(e)
         details = diag.message_detail
         hint = diag.message_hint
-        headers = {"Content-Type": "application/json; charset=utf-8"}
         if code == "PGRST":
             try:
                 m = json.loads(message)
@@ -430,12 +609,12 @@ class Replayer:
                 for k in ("details", "hint"):
                     assert m.get(k) is None or isinstance(m.get(k), str)
             except Exception:
-                return Response(500, headers, _error_body(
-                    "PGRST121", "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error"), sql_log, code)
-            headers.update(d["headers"])
-            return Response(d["status"], headers, _error_body(m["code"], m["message"], m.get("details"), m.get("hint")),
-                            sql_log, code)
-        status = pg_error_status(code, authenticated)
+                return self._err(500, "PGRST121", "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
+                                 sql=sql_log, sqlstate=code)
+            return self._err(d["status"], m["code"], m["message"], m.get("details"), m.get("hint"),
+                             headers=d["headers"], sql=sql_log, sqlstate=code)
+        status = pg_error_status(code, authenticated, self.version, message)
+        extra = {}
         if code == "42501" and not authenticated:
-            headers["WWW-Authenticate"] = "Bearer"
-        return Response(status, headers, _error_body(code, message, details, hint), sql_log, code)
+            extra["WWW-Authenticate"] = "Bearer"
+        return self._err(status, code, message, details, hint, headers=extra, sql=sql_log, sqlstate=code)

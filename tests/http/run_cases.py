@@ -21,6 +21,11 @@ tests/http/routes.json (coder_routes.py) and then PostgREST's SQL is replayed.
    "sql": "..." or ["...", ...] (the last one's value counts),
    "expect_sqlstate": "42501" | "expect_value": ..., "check_sql": [...]}
 
+Per case: "versions": [13] runs it under those PostgREST versions only;
+"expect_v12" / "expect_v13" are merged over "expect" under that version.
+Per file: "setup_sql": [...] runs as the superuser before the replay
+connects (database or role settings the authenticator's sessions get).
+
 Templates in strings: {{id:NAME}} (user or organization made by a fixture),
 {{token:NAME}}, {{key_id:NAME}}, {{jwt:USER}}, {{jwt_expired:USER}},
 {{jwt_forged:USER}}, {{jwt_sub:TEXT}}, {{jwt_role:ROLE}}.  Matchers in expected bodies:
@@ -188,7 +193,9 @@ def run_http_case(case, ctx, replayer, admin, label):
         status, headers, sql = resp.status, resp.headers, resp.sql
         actual_body = resp.json() if resp.body else None
 
-    expect = ctx.expand(case["expect"])
+    expect = dict(case["expect"])
+    expect.update(case.get("expect_v%d" % replayer.version, {}))
+    expect = ctx.expand(expect)
     if "status" in expect and status != expect["status"]:
         problems.append("status %d, expected %d" % (status, expect["status"]))
     if status in expect.get("status_not", []):
@@ -263,7 +270,7 @@ def run_sql_case(case, ctx, dbname, admin, label):
     return ok
 
 
-def run_file(path, template, prefix, n):
+def run_file(path, template, prefix, n, version):
     name = os.path.splitext(os.path.basename(path))[0]
     with open(path) as f:
         spec = json.load(f)
@@ -273,13 +280,17 @@ def run_file(path, template, prefix, n):
     admin0.execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (dbname, template))
     ok_all = True
     admin = psycopg.connect(dbname=dbname, user="postgres", autocommit=True)
+    for q in spec.get("setup_sql", []):
+        admin.execute(q.replace("{{db}}", dbname))
     replayer = pgrst_replay.Replayer("dbname=%s user=members_authenticator" % dbname,
-                                     jwt_secret=JWT_SECRET)
+                                     jwt_secret=JWT_SECRET, version=version)
     try:
         ctx = Context()
         run_fixtures(admin, ctx, spec.get("fixtures", []))
         for case in spec["cases"]:
-            label = "replay %s: %s" % (name, case["name"])
+            if version not in case.get("versions", [12, 13]):
+                continue
+            label = "replay v%d %s: %s" % (version, name, case["name"])
             try:
                 if "sql_as" in case:
                     ok = run_sql_case(case, ctx, dbname, admin, label)
@@ -302,11 +313,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--template", required=True)
     ap.add_argument("--prefix", default="members_http_case")
+    ap.add_argument("--version", type=int, choices=(12, 13), default=12,
+                    help="the PostgREST version whose request handling is replayed")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     ok = True
     for n, f in enumerate(sorted(args.files)):
-        ok = run_file(f, args.template, args.prefix, n) and ok
+        ok = run_file(f, args.template, args.prefix, n, args.version) and ok
     sys.exit(0 if ok else 1)
 
 
