@@ -130,7 +130,7 @@ trap cleanup EXIT
 #---- 1. the instrumented build, in a copy of the sources -----------------
 mkdir -p "$BUILD/src" "$BUILD/sqlsrc"
 cp "$ROOT/Makefile" "$ROOT/members.control" "$ROOT"/members--*.sql "$BUILD/"
-cp "$ROOT"/sqlsrc/*.sql "$BUILD/sqlsrc/"
+cp -R "$ROOT"/sqlsrc/. "$BUILD/sqlsrc/"  # with sqlsrc/http (the generated adapters)
 cp "$ROOT"/src/*.c "$ROOT"/src/*.h "$BUILD/src/"
 # ISOLATION and REGRESS are computed from the copy's (absent) test files:
 # harmless, the suites run from the source tree below.
