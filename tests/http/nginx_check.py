@@ -245,6 +245,17 @@ def run_mapping(nginx, recorder):
     # arguments and path values
     check_request(nginx, recorder, "paginated without limit/offset: empty page_limit/page_offset",
                   "GET", "/api/v2/organizations/acme/paginated-members", {"Coder-Session-Token": token})
+    check_request(nginx, recorder, "paginated: limit=eq.5, offset=%FF travel raw in headers, never in PostgREST's query string",
+                  "GET", "/api/v2/organizations/acme/paginated-members?limit=eq.5&offset=%FF",
+                  {"Coder-Session-Token": token})
+    check_request(nginx, recorder, "paginated: limit=in.5 travels raw in X-Members-Limit",
+                  "GET", "/api/v2/organizations/acme/paginated-members?limit=in.5",
+                  {"Coder-Session-Token": token})
+    check_request(nginx, recorder, "a client body is sent as text/plain whatever the client's Content-Type",
+                  "PUT", "/api/v2/users/alice/roles",
+                  {"Coder-Session-Token": token, "Content-Type": "application/json"}, '[{"roles":[]}]')
+    check_request(nginx, recorder, "an empty client body is forwarded empty, as text/plain",
+                  "POST", "/api/v2/users", {"Coder-Session-Token": token}, "")
     check_request(nginx, recorder, "paginated: only limit and offset reach PostgREST (no select=, order=)",
                   "GET", "/api/v2/organizations/acme/paginated-members?limit=5&select=id&order=x&organization=evil",
                   {"Coder-Session-Token": token})
@@ -299,15 +310,20 @@ def run_mapping(nginx, recorder):
                   "GET", "/api/v2/users/roles", {"Cookie": "coder_session_token=" + token})
 
 
-def run_chained(nginx, recorder, dbname):
-    """Coder-shaped requests through real nginx, replayed into the database."""
+def run_chained(nginx, recorder, dbname, version):
+    """Coder-shaped requests through real nginx, replayed into the database
+    as PostgREST <version> handles them."""
     import psycopg
     import pgrst_replay
 
     admin = psycopg.connect(dbname=dbname, user="postgres", autocommit=True)
-    replayer = pgrst_replay.Replayer("dbname=%s user=members_authenticator" % dbname)
+    replayer = pgrst_replay.Replayer("dbname=%s user=members_authenticator" % dbname, version=version)
     try:
         cur = admin.cursor()
+        cur.execute("DELETE FROM members.api_keys")
+        cur.execute("DELETE FROM members.organization_members")
+        cur.execute("DELETE FROM members.organizations")
+        cur.execute("DELETE FROM members.users")
         cur.execute("SELECT members.create_organization('acme', is_default => true)")
         cur.execute("SELECT members.create_user('admin', 'admin@example.com', site_roles => '{owner}')")
         cur.execute("SELECT members.create_user('alice', 'alice@example.com')")
@@ -336,24 +352,39 @@ def run_chained(nginx, recorder, dbname):
              lambda b: b == {"message": "Resource not found or you do not have access to this resource"}),
             ("GET read endpoint runs read-only", "GET", "/api/v2/users/roles",
              {"Coder-Session-Token": alice_token}, None, None, None),
+            ("empty body to PUT site roles: Coder's 400", "PUT", "/api/v2/users/alice/roles",
+             {"Coder-Session-Token": admin_token, "Content-Type": "application/json"}, "", 400,
+             lambda b: b["message"] == "Request body must be valid JSON."),
+            ("array body to POST organizations: Coder's 400", "POST", "/api/v2/organizations",
+             {"Coder-Session-Token": admin_token, "Content-Type": "application/json"}, '[{"name":"x"}]', 400,
+             lambda b: b["message"] == "Request body must be valid JSON."),
+            ("limit=eq.5: Coder's validation 400", "GET", "/api/v2/organizations/acme/paginated-members?limit=eq.5",
+             {"Coder-Session-Token": admin_token}, None, 400,
+             lambda b: b["validations"][0]["field"] == "limit"),
+            ("limit=%FF: Coder's validation 400, not 500", "GET", "/api/v2/organizations/acme/paginated-members?limit=%FF",
+             {"Coder-Session-Token": admin_token}, None, 400,
+             lambda b: "\\xff" in b["validations"][0]["detail"]),
+            ("duplicate organization: 409", "POST", "/api/v2/organizations",
+             {"Coder-Session-Token": admin_token}, '{"name": "acme"}', 409,
+             lambda b: b == {"message": "Organization already exists with that name."}),
         ]
         for name, method, target, headers, body, want_status, check in cases:
             status, _, _ = send(nginx.port, method, target, headers, body)
             recs = take(recorder)
             if status != 200 or len(recs) != 1:
-                report(False, "chained: " + name, "nginx answered %d, %d upstream requests" % (status, len(recs)))
+                report(False, "chained v%d: %s" % (version, name), "nginx answered %d, %d upstream requests" % (status, len(recs)))
                 continue
             rec = recs[0]
             resp = replayer.request(rec["method"], rec["path"], rec["query"], rec["headers"], rec["body"])
             if want_status is None:
                 ok = resp.sql and resp.sql[0].endswith("READ ONLY") and resp.status != 401
-                report(ok, "chained: " + name, "%r %r" % (resp, resp.sql[:1]))
+                report(ok, "chained v%d: %s" % (version, name), "%r %r" % (resp, resp.sql[:1]))
                 continue
             try:
                 ok = resp.status == want_status and check(resp.json())
             except Exception as e:  # noqa: BLE001
                 ok, resp = False, "%r (%s)" % (resp, e)
-            report(ok, "chained: " + name, repr(resp))
+            report(ok, "chained v%d: %s" % (version, name), repr(resp))
     finally:
         replayer.close()
         admin.close()
@@ -377,7 +408,8 @@ def main():
         report(True, "nginx started on 127.0.0.1:%d (prefix %s)" % (nginx.port, nginx.dir))
         run_mapping(nginx, recorder)
         if args.db:
-            run_chained(nginx, recorder, args.db)
+            for version in (12, 13):
+                run_chained(nginx, recorder, args.db, version)
     finally:
         nginx.stop()
         recorder.shutdown()

@@ -481,14 +481,11 @@ class Replayer:
             call_params = [payload]
         else:
             spec = [p for p in routine["params"] if p["name"] in keys]
-            if not routine["params"]:
+            if not spec:
+                # Plan.hs: KeyParams [] calls the function once, with its
+                # defaults, whatever the body holds
                 call = "FROM (SELECT %s() pgrst_scalar) pgrst_call" % qi
                 call_params = []
-            elif not spec:
-                call = ("FROM (SELECT %%s AS json_data) pgrst_payload, LATERAL (SELECT FROM %s) pgrst_body, "
-                        "LATERAL (SELECT %s() pgrst_scalar) pgrst_call") % (
-                            "(values(1)) _ " if is_object else "json_array_elements(pgrst_payload.json_data) _ ", qi)
-                call_params = [Json(payload, dumps=lambda x: x)]
             else:
                 cols = ", ".join('"%s"' % p["name"] for p in spec)
                 typed = ", ".join('"%s" %s' % (p["name"], p["type"]) for p in spec)

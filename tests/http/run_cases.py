@@ -24,7 +24,9 @@ tests/http/routes.json (coder_routes.py) and then PostgREST's SQL is replayed.
 Per case: "versions": [13] runs it under those PostgREST versions only;
 "expect_v12" / "expect_v13" are merged over "expect" under that version.
 Per file: "setup_sql": [...] runs as the superuser before the replay
-connects (database or role settings the authenticator's sessions get).
+connects (database or role settings the authenticator's sessions get);
+"teardown_sql": [...] at the end (roles are cluster-wide).  {{db}} is the
+file's database.
 
 Templates in strings: {{id:NAME}} (user or organization made by a fixture),
 {{token:NAME}}, {{key_id:NAME}}, {{jwt:USER}}, {{jwt_expired:USER}},
@@ -132,6 +134,16 @@ def match(expected, actual, subset, path="$"):
     return None
 
 
+def body_of(resp):
+    """The response body as JSON, or as text when it is not JSON (None if empty)."""
+    if not resp.body:
+        return None
+    try:
+        return resp.json()
+    except ValueError:
+        return resp.body.decode(errors="replace")
+
+
 def run_fixtures(admin, ctx, steps):
     cur = admin.cursor()
     for step in steps:
@@ -182,7 +194,7 @@ def run_http_case(case, ctx, replayer, admin, label):
             resp = replayer.request(mapped["method"], mapped["path"], mapped["query"],
                                     mapped["headers"], mapped["body"])
             status, headers, sql = resp.status, resp.headers, resp.sql
-            actual_body = resp.json() if resp.body else None
+            actual_body = body_of(resp)
     else:
         req = ctx.expand(case["pgrst_request"])
         body = req.get("body")
@@ -191,7 +203,7 @@ def run_http_case(case, ctx, replayer, admin, label):
         resp = replayer.request(req["method"], req["path"], req.get("query", ""),
                                 req.get("headers", {}), body)
         status, headers, sql = resp.status, resp.headers, resp.sql
-        actual_body = resp.json() if resp.body else None
+        actual_body = body_of(resp)
 
     expect = dict(case["expect"])
     expect.update(case.get("expect_v%d" % replayer.version, {}))
@@ -303,6 +315,8 @@ def run_file(path, template, prefix, n, version):
             ok_all = ok_all and ok
     finally:
         replayer.close()
+        for q in spec.get("teardown_sql", []):
+            admin.execute(q.replace("{{db}}", dbname))
         admin.close()
         admin0.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % dbname)
         admin0.close()
