@@ -61,4 +61,16 @@ DROP FUNCTION @extschema@.http_error(text, text, text, text, boolean);
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA members_api FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
 NOTIFY pgrst, 'reload schema';
+
+-- Users' last_seen_at (Coder's User object), recorded with the token's
+-- last_used; the subject cache ignores updates of it alone.
+ALTER TABLE @extschema@.users
+	ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT '0001-01-01 00:00:00+00';
+COMMENT ON COLUMN @extschema@.users.last_seen_at IS
+	'When the user last made an authenticated request, recorded at most hourly with the session token''s last_used (Coder''s UpdateUserLastSeenAt, coderd/httpmw/apikey.go); Go''s zero time 0001-01-01 00:00:00+00 until then.';
+DROP TRIGGER invalidate_subject_cache ON @extschema@.users;
+CREATE TRIGGER invalidate_subject_cache
+	AFTER INSERT OR UPDATE OF id, username, email, name, avatar_url, status, login_type, rbac_roles, deleted, created_at
+		OR DELETE OR TRUNCATE ON @extschema@.users
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
 -- end of HTTP layer (issue 12)

@@ -65,6 +65,7 @@ CREATE TABLE @extschema@.users (
 	deleted boolean NOT NULL DEFAULT false,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	last_seen_at timestamptz NOT NULL DEFAULT '0001-01-01 00:00:00+00',
 	CONSTRAINT users_pkey PRIMARY KEY (id),
 	CONSTRAINT users_username_valid CHECK (
 		pg_catalog.octet_length(username) OPERATOR(pg_catalog.<=) 32
@@ -84,6 +85,8 @@ CREATE UNIQUE INDEX users_email_lower_idx
 	ON @extschema@.users (pg_catalog.lower(email)) WHERE NOT deleted;
 COMMENT ON TABLE @extschema@.users IS
 	'Users (Coder''s users table): username and email unique case-insensitively among non-deleted users; rbac_roles holds site role names without the implied member.';
+COMMENT ON COLUMN @extschema@.users.last_seen_at IS
+	'When the user last made an authenticated request, recorded at most hourly with the session token''s last_used (Coder''s UpdateUserLastSeenAt, coderd/httpmw/apikey.go); Go''s zero time 0001-01-01 00:00:00+00 until then.';
 
 /*---- organization_members ----*/
 CREATE TABLE @extschema@.organization_members (

@@ -11,8 +11,11 @@ CREATE FUNCTION @extschema@.invalidate_subject_cache() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.invalidate_subject_cache() IS
 	'Trigger: invalidate every backend''s subject cache when the changing transaction commits.';
+-- users: not for updates of last_seen_at and updated_at alone (the hourly
+-- record of an authenticated request, which changes no permission)
 CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.users
+	AFTER INSERT OR UPDATE OF id, username, email, name, avatar_url, status, login_type, rbac_roles, deleted, created_at
+		OR DELETE OR TRUNCATE ON @extschema@.users
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
 CREATE TRIGGER invalidate_subject_cache
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.organizations

@@ -437,8 +437,9 @@ touch_remember(const char *key_id, TimestampTz now)
 }
 
 /*
- * Record that key_id (of user_id) was used at used_at, unless last_used is
- * already that recent or another transaction holds the row (never waits).
+ * Record that key_id (of user_id) was used at used_at, and that its user
+ * was seen then, unless last_used is already that recent or another
+ * transaction holds the key's row (never waits for the key).
  * The one statement for both the request's transaction and the worker.
  * Connected to SPI as the owner.
  */
@@ -449,13 +450,21 @@ record_use(const char *key_id, const pg_uuid_t *user_id, TimestampTz used_at)
 	Datum		values[2];
 	SPIPlanPtr	plan;
 
+	/*
+	 * With the key's last_used, its user's last_seen_at and updated_at, as
+	 * Coder's API-key middleware does (coderd/httpmw/apikey.go: the key
+	 * update, then UpdateUserLastSeenAt).
+	 */
 	plan = members_plan(&plan_touch_key,
-						"UPDATE members.api_keys k SET last_used = $2 "
+						"WITH k AS (UPDATE members.api_keys k SET last_used = $2 "
 						"WHERE k.id OPERATOR(pg_catalog.=) ("
 						"  SELECT s.id FROM members.api_keys s "
 						"  WHERE s.id OPERATOR(pg_catalog.=) $1 "
 						"  AND s.last_used OPERATOR(pg_catalog.<) $2 "
-						"  FOR UPDATE SKIP LOCKED)",
+						"  FOR UPDATE SKIP LOCKED) RETURNING k.user_id) "
+						"UPDATE members.users u SET last_seen_at = $2, updated_at = $2 FROM k "
+						"WHERE u.id OPERATOR(pg_catalog.=) k.user_id "
+						"AND u.last_seen_at OPERATOR(pg_catalog.<) $2",
 						2, argtypes);
 	values[0] = CStringGetTextDatum(key_id);
 	values[1] = TimestampTzGetDatum(used_at);

@@ -155,7 +155,7 @@ members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
 
 	plan = members_plan(&plan_user_by_id,
 						"SELECT u.id, u.username, u.email, u.name, u.avatar_url, u.status, "
-						"u.login_type, u.rbac_roles, u.created_at, u.updated_at, "
+						"u.login_type, u.rbac_roles, u.created_at, u.updated_at, u.last_seen_at, "
 						"ARRAY(SELECT m.organization_id FROM members.organization_members m "
 						"      WHERE m.user_id OPERATOR(pg_catalog.=) u.id "
 						"      ORDER BY m.organization_id) AS organization_ids "
@@ -210,6 +210,8 @@ members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
 	}
 	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
 	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	/* a time.Time tagged omitempty, which Go never omits: the zero time until seen */
+	mj_kv_timestamp(buf, &first, "last_seen_at", members_col_timestamptz(row, desc, "last_seen_at"));
 	mj_close(buf, '}');
 }
 

@@ -27,4 +27,6 @@ for v in 12 13; do
 	"$HTTP_PY" "$ROOT/tests/http/run_cases.py" --version $v --template "$TPL" \
 		--prefix members_http_replay "$ROOT"/tests/http/cases/*.json || rc=1
 done
+# docs/http-statuses.md: every row is a case of 30_statuses.json
+"$HTTP_PY" "$ROOT/tests/http/check_statuses.py" || rc=1
 exit $rc
