@@ -12,10 +12,11 @@
 --
 -- Roles:
 --   members_authenticator  LOGIN NOINHERIT.  PostgREST's db-uri logs in as it.
---                          Give it a password or a pg_hba rule of your own;
---                          whoever can log in as it can act as any user
---                          through a forged request.jwt.claims, exactly as in
---                          every PostgREST deployment that trusts JWT claims.
+--                          Give it a password or a pg_hba rule of your own.
+--                          request.jwt.claims, which this login can set
+--                          itself, names no user unless a superuser turned
+--                          members.http_trust_jwt on (postgrest/members.conf:
+--                          only together with PostgREST's jwt-secret).
 --   members_web            NOLOGIN.  db-anon-role: every request runs as it
 --                          (a JWT may name it in its "role" claim).  It may
 --                          use schema members_api and execute its functions,
