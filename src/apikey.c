@@ -439,7 +439,7 @@ touch_remember(const char *key_id, TimestampTz now)
 /*
  * Record that key_id (of user_id) was used at used_at, and that its user
  * was seen then, unless last_used is already that recent or another
- * transaction holds the key's row (never waits for the key).
+ * transaction holds the key's or the user's row (never waits).
  * The one statement for both the request's transaction and the worker.
  * Connected to SPI as the owner.
  */
@@ -462,9 +462,12 @@ record_use(const char *key_id, const pg_uuid_t *user_id, TimestampTz used_at)
 						"  WHERE s.id OPERATOR(pg_catalog.=) $1 "
 						"  AND s.last_used OPERATOR(pg_catalog.<) $2 "
 						"  FOR UPDATE SKIP LOCKED) RETURNING k.user_id) "
-						"UPDATE members.users u SET last_seen_at = $2, updated_at = $2 FROM k "
-						"WHERE u.id OPERATOR(pg_catalog.=) k.user_id "
-						"AND u.last_seen_at OPERATOR(pg_catalog.<) $2",
+						"UPDATE members.users u SET last_seen_at = $2, updated_at = $2 "
+						"WHERE u.id OPERATOR(pg_catalog.=) ("
+						"  SELECT s.id FROM members.users s JOIN k "
+						"  ON s.id OPERATOR(pg_catalog.=) k.user_id "
+						"  WHERE s.last_seen_at OPERATOR(pg_catalog.<) $2 "
+						"  FOR UPDATE OF s SKIP LOCKED)",
 						2, argtypes);
 	values[0] = CStringGetTextDatum(key_id);
 	values[1] = TimestampTzGetDatum(used_at);
