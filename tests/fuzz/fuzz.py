@@ -43,7 +43,6 @@ PLAIN_ROLE = "members_fuzz_plain"
 # cases per (function, actor) batch
 N_USER = int(os.environ.get("FUZZ_CASES", "160"))
 N_PLAIN = int(os.environ.get("FUZZ_CASES_PLAIN", "25"))
-BUDGET_SECONDS = 120
 BATCH_TIMEOUT = "90s"
 
 ACCEPTED = re.compile(r"^(22...|23505|P0002|42501|28000)$")
@@ -761,7 +760,9 @@ def main():
         rc, out, _ = psql("SELECT outcome, count(*) FROM fuzz.results GROUP BY 1 ORDER BY 1;")
         print("# outcomes: " + ", ".join(l.replace("|", " ") for l in out.splitlines()))
         elapsed = time.time() - start
-        tap(elapsed < BUDGET_SECONDS, "finished in %.1f s (budget %d s)" % (elapsed, BUDGET_SECONDS))
+        # for information only: timings are never asserted (a loaded machine
+        # is slow, not wrong)
+        print("# finished in %.1f s" % elapsed)
     finally:
         psql("DROP DATABASE IF EXISTS %s WITH (FORCE);" % DB, db="postgres")
         psql("DROP ROLE IF EXISTS %s;" % PLAIN_ROLE, db="postgres")
