@@ -17,6 +17,10 @@ SQL_SOURCES = $(sort $(wildcard sqlsrc/*.sql))
 # script has the line "-- @members_http_adapters@".  The upgrade script
 # members--1.0--1.1.sql is kept by hand and built the same way into
 # build/ (installed under its own name), so no adapter is written twice.
+# Its "-- @members_copy NAME@" lines take a function's current definition
+# from sqlsrc/: when 1.1 is released, commit the built
+# build/members--1.0--1.1.sql as members--1.0--1.1.sql (as members--1.0.sql
+# is kept), so that later changes to sqlsrc/ cannot alter a released upgrade.
 HTTP_GEN = sqlsrc/http/adapters.awk sqlsrc/http/endpoints.txt sqlsrc/http/adapter.sql.in
 HTTP_AWK = awk -f sqlsrc/http/adapters.awk -v endpoints=sqlsrc/http/endpoints.txt -v template=sqlsrc/http/adapter.sql.in
 UPGRADE_SCRIPTS = $(wildcard members--*--*.sql)
