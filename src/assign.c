@@ -46,11 +46,20 @@ members_can_assign_role(const MembersActor *actor, const char *target_name,
 	if (actor->is_system)
 		return members_assign_table_allows(MEMBERS_ROLE_SYSTEM, target_name);
 
+	/*
+	 * The static table is keyed by built-in role names: a held role counts
+	 * only if it is a built-in of its scope, so a custom role that happens
+	 * to be called "system" or "organization-admin" (stored before such
+	 * names were reserved) assigns nothing statically, as in Coder, where
+	 * custom roles have no entry in the table (coderd/rbac/roles.go,
+	 * CanAssignRole).
+	 */
 	s = members_subject_get(&actor->user_id);
 	if (!s->found || !s->active)
 		return false;
 	for (int i = 0; i < s->nsite_roles; i++)
-		if (members_assign_table_allows(s->site_roles[i].name, target_name))
+		if (members_builtin_role(s->site_roles[i].name, MEMBERS_SCOPE_SITE, false) != NULL &&
+			members_assign_table_allows(s->site_roles[i].name, target_name))
 			return true;
 	for (int o = 0; o < s->norgs; o++)
 	{
@@ -59,7 +68,8 @@ members_can_assign_role(const MembersActor *actor, const char *target_name,
 		if (target_org == NULL || !members_uuid_equal(&so->org_id, target_org))
 			continue;
 		for (int i = 0; i < so->nroles; i++)
-			if (members_assign_table_allows(so->roles[i].name, target_name))
+			if (members_builtin_role(so->roles[i].name, MEMBERS_SCOPE_ORG, false) != NULL &&
+				members_assign_table_allows(so->roles[i].name, target_name))
 				return true;
 	}
 	return false;

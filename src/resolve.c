@@ -166,6 +166,8 @@ members_resolve_user(const MembersActor *actor, const char *value,
 	out->username = members_col_text(row, desc, "username");
 	out->login_type = members_col_text(row, desc, "login_type");
 	out->deleted = members_col_bool(row, desc, "deleted");
+	if (out->deleted)
+		members_not_found();
 
 	if (check_read &&
 		!members_actor_allowed(actor, MEMBERS_ACT_READ, MEMBERS_RES_USER, NULL, &out->id))
