@@ -95,9 +95,77 @@ SELECT count(*) AS memberships, (SELECT rbac_roles FROM members.users
 SELECT count(*) AS audit_rows FROM members.audit_log
  WHERE resource_id = '0f400000-0000-4000-8000-000000000005';
 
+-- Bounded input: every list, name and nesting a request sends is capped
+-- (src/caps.h); past a cap, 22023 naming the limit.  The largest allowed
+-- input is accepted (here it fails later, for its content).
+UPDATE members.users SET rbac_roles = '{owner}' WHERE id = '0f400000-0000-4000-8000-000000000002';
+-- roles per request: 100
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.update_organization_member_roles('h-org', 'h-target', %L)$$,
+	(SELECT array_agg('r' || i) FROM generate_series(1, 100) i)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.update_organization_member_roles('h-org', 'h-target', %L)$$,
+	(SELECT array_agg('r' || i) FROM generate_series(1, 101) i)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.update_user_site_roles('h-target', %L)$$,
+	(SELECT array_agg('auditor'::text) FROM generate_series(1, 40000) i)));
+-- a role name of at most 256 bytes
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.update_organization_member_roles('h-org', 'h-target', ARRAY[%L])$$, repeat('a', 256)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.update_organization_member_roles('h-org', 'h-target', ARRAY[%L])$$, repeat('a', 257)));
+-- refusals past a cap are audited like any other refusal of a found target
+SELECT status_code, count(*) FROM members.audit_log
+ WHERE resource_id = '0f400000-0000-4000-8000-000000000004' GROUP BY 1 ORDER BY 1;
+-- path values of at most 256 bytes
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.organization_members(%L)$$, repeat('o', 256)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.organization_members(%L)$$, repeat('o', 257)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.add_organization_member('h-org', %L)$$, repeat('u', 257)));
+-- permissions per custom role: 1000 (all lists together)
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	jsonb_build_object('name', 'h-many', 'organization_permissions',
+		(SELECT jsonb_agg('{"negate": false, "resource_type": "template", "action": "read"}'::jsonb)
+		   FROM generate_series(1, 1000))))) AS at_cap;
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	jsonb_build_object('name', 'h-many2', 'organization_permissions',
+		(SELECT jsonb_agg('{"negate": false, "resource_type": "template", "action": "read"}'::jsonb)
+		   FROM generate_series(1, 600)),
+		'site_permissions',
+		(SELECT jsonb_agg('{"negate": false, "resource_type": "template", "action": "read"}'::jsonb)
+		   FROM generate_series(1, 401)))));
+-- names in the body: at most 256 bytes
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	jsonb_build_object('name', repeat('n', 257))));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	jsonb_build_object('name', 'h-long', 'display_name', repeat('d', 257))));
+-- JSON nesting: at most 16 levels
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	'{"name": "h-deep", "x": ' || repeat('[', 15) || repeat(']', 15) || '}'));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.insert_custom_role('h-org', %L)$$,
+	'{"name": "h-deep", "x": ' || repeat('[', 16) || repeat(']', 16) || '}'));
+SELECT name FROM members.custom_roles
+ WHERE organization_id = '0f400000-0000-4000-8000-0000000000a0' ORDER BY name;
+-- page limit: at most 1000
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002',
+	$$SELECT members.paginated_organization_members('h-org', 1000)$$);
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002',
+	$$SELECT members.paginated_organization_members('h-org', 1001)$$);
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002',
+	$$SELECT members.audit_log_entries('h-org', 1001)$$);
+
 -- leave no fixture behind for the suites that follow
 DELETE FROM members.api_keys WHERE user_id = '0f400000-0000-4000-8000-000000000001';
 DELETE FROM members.audit_log WHERE organization_id = '0f400000-0000-4000-8000-0000000000a0'
    OR user_id::text LIKE '0f400000-%';
+DELETE FROM members.custom_roles WHERE organization_id = '0f400000-0000-4000-8000-0000000000a0';
 DELETE FROM members.organizations WHERE id = '0f400000-0000-4000-8000-0000000000a0';
 DELETE FROM members.users WHERE id::text LIKE '0f400000-%';

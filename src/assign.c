@@ -18,6 +18,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -87,6 +88,13 @@ role_label(const char *name, const pg_uuid_t *org)
 	return psprintf("%s:%s", name, txt);
 }
 
+/* strcmp for qsort/bsearch over char * elements. */
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
 /* See assign.h. */
 MembersAssignResult
 members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
@@ -106,11 +114,14 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 
 	/* built-in of the right scope, or a custom role to look up */
 	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (members_builtin_role(all[i], scope, false) == NULL)
 		{
 			custom[i] = true;
 			ncustom++;
 		}
+	}
 
 	if (ncustom > 0)
 	{
@@ -119,6 +130,8 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 		Oid			argtypes[2] = {UUIDOID, TEXTARRAYOID};
 		Datum		values[2];
 		SPIPlanPtr	plan;
+		char	  **found_names;
+		int			nfound;
 
 		/* there are no site-wide custom roles */
 		if (org == NULL)
@@ -143,19 +156,25 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 		values[1] = PointerGetDatum(construct_array(elems, k, TEXTOID, -1, false, TYPALIGN_INT));
 		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not look up custom roles");
+		/* the names found, sorted, to look each requested one up in O(log n) */
+		found_names = palloc(sizeof(char *) * Max(SPI_processed, 1));
+		for (uint64 j = 0; j < SPI_processed; j++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			found_names[j] = SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1);
+		}
+		nfound = (int) SPI_processed;
+		if (nfound > 0)
+			qsort(found_names, nfound, sizeof(char *), cmp_names);
 		for (int i = 0; i < n; i++)
 		{
-			bool		found = false;
+			const char *key = all[i];
 
+			CHECK_FOR_INTERRUPTS();
 			if (!custom[i])
 				continue;
-			for (uint64 j = 0; j < SPI_processed && !found; j++)
-			{
-				char	   *name = SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1);
-
-				found = strcmp(name, all[i]) == 0;
-			}
-			if (!found)
+			if (nfound == 0 ||
+				bsearch(&key, found_names, nfound, sizeof(char *), cmp_names) == NULL)
 			{
 				*bad_role = role_label(all[i], org);
 				return MEMBERS_ASSIGN_UNSUPPORTED;
@@ -176,7 +195,10 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 
 	for (int i = 0; i < n; i++)
 	{
-		const char *target = custom[i] ?
+		const char *target;
+
+		CHECK_FOR_INTERRUPTS();
+		target = custom[i] ?
 			(org ? MEMBERS_ROLE_CUSTOM_ORG : MEMBERS_ROLE_CUSTOM_SITE) : all[i];
 
 		if (!members_can_assign_role(actor, target, org))

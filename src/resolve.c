@@ -17,6 +17,7 @@
 #include "authz.h"
 #include "ids.h"
 #include "registry.h"
+#include "caps.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ members_resolve_organization(const MembersActor *actor, const char *value,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"organization\" must be provided")));
+	members_cap_name("organization", strlen(value));
 
 	if (strcmp(value, "default") == 0 ||
 		(members_parse_uuid(value, &id) && members_uuid_is_nil(&id)))
@@ -124,6 +126,7 @@ members_resolve_user(const MembersActor *actor, const char *value,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"user\" must be provided")));
+	members_cap_name("user", strlen(value));
 
 	if (strcmp(value, "me") == 0)
 	{
