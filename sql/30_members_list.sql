@@ -220,6 +220,8 @@ SELECT members.paginated_organization_members('acme', 0, 4)->'count' AS count,
 SELECT pg_temp.usernames(members.paginated_organization_members('acme', 3)->'members') AS first_3,
        pg_temp.usernames(members.paginated_organization_members('acme', 3, 3)->'members') AS next_3,
        pg_temp.usernames(members.paginated_organization_members('acme', 3, 6)->'members') AS next_after;
+SELECT pg_temp.usernames(members.paginated_organization_members('acme', 1000, 5)->'members') AS largest_limit;
+-- A page holds at most 1000 members: past it, 22023 naming the limit.
 SELECT pg_temp.usernames(members.paginated_organization_members('acme', 2147483647, 5)->'members') AS huge_limit;
 -- Offset 6 of 7: the last member alone.
 SELECT members.paginated_organization_members('acme', 0, 6);

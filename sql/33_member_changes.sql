@@ -168,8 +168,8 @@ SELECT pg_temp.act(:cpm, $$SELECT members.add_organization_member('org-c', 'oadm
 SELECT pg_temp.act(:cadmin, $$SELECT members.add_organization_member('org-a', 't5')$$);
 SELECT * FROM pg_temp.memberships('{t5}');
 
--- Faithful to Coder: a soft-deleted user's uuid still resolves for the
--- POST path, so it can be added (it stays hidden from listings).
+-- A soft-deleted user is not found, by uuid as by name: it cannot be
+-- added to an organization.
 SELECT pg_temp.act(:owner, $$SELECT members.add_organization_member('org-b', '0c000000-0000-4000-8000-00000000002a')$$);
 
 -- A database role with EXECUTE but no acting user: 28000.

@@ -18,6 +18,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -46,11 +47,20 @@ members_can_assign_role(const MembersActor *actor, const char *target_name,
 	if (actor->is_system)
 		return members_assign_table_allows(MEMBERS_ROLE_SYSTEM, target_name);
 
+	/*
+	 * The static table is keyed by built-in role names: a held role counts
+	 * only if it is a built-in of its scope, so a custom role that happens
+	 * to be called "system" or "organization-admin" (stored before such
+	 * names were reserved) assigns nothing statically, as in Coder, where
+	 * custom roles have no entry in the table (coderd/rbac/roles.go,
+	 * CanAssignRole).
+	 */
 	s = members_subject_get(&actor->user_id);
 	if (!s->found || !s->active)
 		return false;
 	for (int i = 0; i < s->nsite_roles; i++)
-		if (members_assign_table_allows(s->site_roles[i].name, target_name))
+		if (members_builtin_role(s->site_roles[i].name, MEMBERS_SCOPE_SITE, false) != NULL &&
+			members_assign_table_allows(s->site_roles[i].name, target_name))
 			return true;
 	for (int o = 0; o < s->norgs; o++)
 	{
@@ -59,7 +69,8 @@ members_can_assign_role(const MembersActor *actor, const char *target_name,
 		if (target_org == NULL || !members_uuid_equal(&so->org_id, target_org))
 			continue;
 		for (int i = 0; i < so->nroles; i++)
-			if (members_assign_table_allows(so->roles[i].name, target_name))
+			if (members_builtin_role(so->roles[i].name, MEMBERS_SCOPE_ORG, false) != NULL &&
+				members_assign_table_allows(so->roles[i].name, target_name))
 				return true;
 	}
 	return false;
@@ -75,6 +86,13 @@ role_label(const char *name, const pg_uuid_t *org)
 		return pstrdup(name);
 	members_uuid_to_cstring(org, txt);
 	return psprintf("%s:%s", name, txt);
+}
+
+/* strcmp for qsort/bsearch over char * elements. */
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
 /* See assign.h. */
@@ -96,11 +114,14 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 
 	/* built-in of the right scope, or a custom role to look up */
 	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (members_builtin_role(all[i], scope, false) == NULL)
 		{
 			custom[i] = true;
 			ncustom++;
 		}
+	}
 
 	if (ncustom > 0)
 	{
@@ -109,6 +130,8 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 		Oid			argtypes[2] = {UUIDOID, TEXTARRAYOID};
 		Datum		values[2];
 		SPIPlanPtr	plan;
+		char	  **found_names;
+		int			nfound;
 
 		/* there are no site-wide custom roles */
 		if (org == NULL)
@@ -133,19 +156,25 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 		values[1] = PointerGetDatum(construct_array(elems, k, TEXTOID, -1, false, TYPALIGN_INT));
 		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not look up custom roles");
+		/* the names found, sorted, to look each requested one up in O(log n) */
+		found_names = palloc(sizeof(char *) * Max(SPI_processed, 1));
+		for (uint64 j = 0; j < SPI_processed; j++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			found_names[j] = SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1);
+		}
+		nfound = (int) SPI_processed;
+		if (nfound > 0)
+			qsort(found_names, nfound, sizeof(char *), cmp_names);
 		for (int i = 0; i < n; i++)
 		{
-			bool		found = false;
+			const char *key = all[i];
 
+			CHECK_FOR_INTERRUPTS();
 			if (!custom[i])
 				continue;
-			for (uint64 j = 0; j < SPI_processed && !found; j++)
-			{
-				char	   *name = SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1);
-
-				found = strcmp(name, all[i]) == 0;
-			}
-			if (!found)
+			if (nfound == 0 ||
+				bsearch(&key, found_names, nfound, sizeof(char *), cmp_names) == NULL)
 			{
 				*bad_role = role_label(all[i], org);
 				return MEMBERS_ASSIGN_UNSUPPORTED;
@@ -166,7 +195,10 @@ members_check_role_changes(const MembersActor *actor, const pg_uuid_t *org,
 
 	for (int i = 0; i < n; i++)
 	{
-		const char *target = custom[i] ?
+		const char *target;
+
+		CHECK_FOR_INTERRUPTS();
+		target = custom[i] ?
 			(org ? MEMBERS_ROLE_CUSTOM_ORG : MEMBERS_ROLE_CUSTOM_SITE) : all[i];
 
 		if (!members_can_assign_role(actor, target, org))

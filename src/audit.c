@@ -65,6 +65,7 @@
 
 #include "audit.h"
 #include "authz.h"
+#include "caps.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "registry.h"
@@ -427,6 +428,13 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("limit must not be negative"),
 				 errdetail("Use 0 for every entry.")));
+	if (limit > MEMBERS_MAX_PAGE_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("limit is too large"),
+				 errdetail("A page may hold at most %d entries; this request asks for %d.",
+						   MEMBERS_MAX_PAGE_LIMIT, limit),
+				 errhint("Use 0 for every entry.")));
 
 	initStringInfo(&buf);
 	SPI_connect();
@@ -468,6 +476,8 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		ofirst;
 		pg_uuid_t	u;
+
+		CHECK_FOR_INTERRUPTS();
 
 		mj_elem(&buf, &first);
 		mj_open(&buf, '{', &ofirst);

@@ -594,18 +594,7 @@ members_builtin_role_at(MembersRoleScope scope, int i, bool sharing_disabled)
 	return slot < 0 ? NULL : &builtin_roles[slot];
 }
 
-/* Is name the name of any built-in role (ignoring case)? */
-bool
-members_is_reserved_role_name(const char *name)
-{
-	members_builtin_roles_init();
-	if (name == NULL)
-		return false;
-	for (int i = 0; i < NUM_ROLE_SLOTS; i++)
-		if (pg_strcasecmp(builtin_roles[i].name, name) == 0)
-			return true;
-	return false;
-}
+
 
 /* Everything owner and system may assign. */
 static const char *const assign_by_owner[] = {
@@ -660,6 +649,36 @@ static const struct
 	{MEMBERS_ROLE_ORG_USER_ADMIN, assign_org_member_only},
 	{MEMBERS_ROLE_PREBUILDS_ORCHESTRATOR, assign_org_member_only},
 };
+
+/*
+ * Names reserved besides the built-ins of the registry: the roles Coder
+ * uses internally (coderd/rbac/roles.go: the system subject's role and the
+ * prebuilds orchestrator).  The placeholders of the assignment table
+ * ("custom-organization-role") are not reserved: no one holds them.
+ */
+static const char *const reserved_extra[] = {
+	MEMBERS_ROLE_SYSTEM,
+	MEMBERS_ROLE_PREBUILDS_ORCHESTRATOR,
+};
+
+/* See builtin_roles.h. */
+bool
+members_is_reserved_role_name(const char *name)
+{
+	members_builtin_roles_init();
+	if (name == NULL)
+		return false;
+	for (int i = 0; i < NUM_ROLE_SLOTS; i++)
+		if (pg_strcasecmp(builtin_roles[i].name, name) == 0)
+			return true;
+	for (int i = 0; i < (int) lengthof(reserved_extra); i++)
+		if (pg_strcasecmp(reserved_extra[i], name) == 0)
+			return true;
+	for (int i = 0; i < (int) lengthof(assign_table); i++)
+		if (pg_strcasecmp(assign_table[i].holder, name) == 0)
+			return true;
+	return false;
+}
 
 /* May a holder of role `holder` assign role `target` (spec 5.1)? */
 bool

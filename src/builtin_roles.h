@@ -92,8 +92,11 @@ extern const MembersBuiltinRole *members_builtin_role_at(MembersRoleScope scope,
 														 bool sharing_disabled);
 
 /*
- * Is name reserved for a built-in (every name above, including "member"
- * and "organization-member"; not the placeholders)?  Ignores case.
+ * Is name reserved against custom roles?  Every built-in site and
+ * organization role (including "member" and "organization-member"), the
+ * internal "system" and "prebuilds-orchestrator", and every holder of the
+ * static assignment table (not the placeholders "custom-site-role" and
+ * "custom-organization-role", which no one holds).  Ignores case.
  */
 extern bool members_is_reserved_role_name(const char *name);
 

@@ -38,6 +38,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -49,6 +51,7 @@
 #include "audit.h"
 #include "authz.h"
 #include "builtin_roles.h"
+#include "caps.h"
 #include "custom_roles.h"
 #include "ids.h"
 #include "jsondecode.h"
@@ -174,6 +177,7 @@ string_field(int f, const JsonbValue *v)
 		return pstrdup("");
 	if (v->type != jbvString)
 		field_type_invalid(f, v);
+	members_cap_name(f == RF_NAME ? "role name" : "role display name", v->val.string.len);
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
@@ -253,8 +257,20 @@ decode_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
 	else if (JB_ROOT_IS_ARRAY(body))
 		body_invalid("json: cannot unmarshal array into Go value of type codersdk.CustomRoleRequest");
 	else
+	{
+		int			nperms = 0;
+
+		/* bounded work: nesting, then the number of permissions, first */
+		members_jsonb_check_depth(body, MEMBERS_MAX_JSON_DEPTH, "the request body");
 		members_json_match_fields(&body->root, request_fields, RF_COUNT,
 								  found, have);
+		for (int f = RF_SITE; f < RF_COUNT; f++)
+			if (have[f] && found[f].type == jbvBinary &&
+				JsonContainerIsArray(found[f].val.binary.data))
+				nperms += JsonContainerSize(found[f].val.binary.data);
+		if (nperms > MEMBERS_MAX_PERMISSIONS_PER_ROLE)
+			members_cap_count_exceeded("permissions", nperms, MEMBERS_MAX_PERMISSIONS_PER_ROLE);
+	}
 
 	/* decode every field before validating any (Go decodes first) */
 	if (have[RF_NAME])
@@ -389,6 +405,8 @@ custom_role_check(const MembersActor *actor, const pg_uuid_t *org,
 	{
 		const MembersPermission *p = &req->org->items[i];
 		const char *why = NULL;
+
+		CHECK_FOR_INTERRUPTS();
 
 		if (p->negate)
 			why = "no negative permissions";

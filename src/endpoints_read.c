@@ -44,6 +44,7 @@
 #include "actor.h"
 #include "assign.h"
 #include "authz.h"
+#include "caps.h"
 #include "bootstrap.h"
 #include "builtin_roles.h"
 #include "jsonout.h"
@@ -168,6 +169,8 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 			HeapTuple	row = tab->vals[i];
 			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 			bool		visible = true;
+
+			CHECK_FOR_INTERRUPTS();
 
 			if (check_actor != NULL)
 			{
@@ -350,6 +353,13 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("query parameters have invalid values"),
 				 errdetail_internal("%s", detail.data)));
+	if (limit > MEMBERS_MAX_PAGE_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("limit is too large"),
+				 errdetail("A page may hold at most %d members; this request asks for %d.",
+						   MEMBERS_MAX_PAGE_LIMIT, limit),
+				 errhint("Use offset to read the next page, or limit 0 for every member.")));
 
 	if (!actor_reads_all_members(&actor, &org.id))
 		members_not_found();
@@ -583,6 +593,8 @@ members_organization_roles(PG_FUNCTION_ARGS)
 		"org_permissions"};
 		static const char *const fields[3] = {"site_permissions", "user_permissions",
 		"organization_permissions"};
+
+		CHECK_FOR_INTERRUPTS();
 
 		/* stored lists were validated on write; drop anything unknown */
 		for (int k = 0; k < 3; k++)

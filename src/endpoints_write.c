@@ -43,6 +43,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -54,6 +55,7 @@
 #include "authz.h"
 #include "bootstrap.h"
 #include "builtin_roles.h"
+#include "caps.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "member_json.h"
@@ -200,7 +202,9 @@ typedef enum RoleArrayProblem
 {
 	ROLES_OK,
 	ROLES_NULL_ELEMENT,
-	ROLES_MULTIDIM
+	ROLES_MULTIDIM,
+	ROLES_TOO_MANY,				/* more than MEMBERS_MAX_ROLES_PER_REQUEST */
+	ROLES_NAME_TOO_LONG			/* a name over MEMBERS_MAX_NAME_BYTES */
 } RoleArrayProblem;
 
 static RoleArrayProblem
@@ -213,12 +217,17 @@ role_array_elems(ArrayType *arr, char ***out, int *n)
 
 	if (ARR_NDIM(arr) > 1)
 		return ROLES_MULTIDIM;
+	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) > MEMBERS_MAX_ROLES_PER_REQUEST)
+		return ROLES_TOO_MANY;
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
 	result = palloc(sizeof(char *) * (count + 1));
 	for (int i = 0; i < count; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			return ROLES_NULL_ELEMENT;
+		if (VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i])) > MEMBERS_MAX_NAME_BYTES)
+			return ROLES_NAME_TOO_LONG;
 		result[i] = TextDatumGetCString(elems[i]);
 	}
 	result[count] = NULL;
@@ -229,8 +238,17 @@ role_array_elems(ArrayType *arr, char ***out, int *n)
 
 /* Raise 22023 for a role-array problem. */
 static void
-raise_bad_roles(RoleArrayProblem p)
+raise_bad_roles(ArrayType *arr, RoleArrayProblem p)
 {
+	if (p == ROLES_TOO_MANY)
+		members_cap_count_exceeded("roles", ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)),
+								   MEMBERS_MAX_ROLES_PER_REQUEST);
+	if (p == ROLES_NAME_TOO_LONG)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role name is too long"),
+				 errdetail("A name in a request may have at most %d bytes.",
+						   MEMBERS_MAX_NAME_BYTES)));
 	if (p == ROLES_MULTIDIM)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -240,14 +258,85 @@ raise_bad_roles(RoleArrayProblem p)
 			 errmsg("roles must not contain null elements")));
 }
 
-/* Is name among names[0..n)? */
-static bool
-name_in(const char *name, char **names, int n)
+/* strcmp for qsort/bsearch over char * elements. */
+static int
+cmp_names(const void *a, const void *b)
 {
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* A sorted copy of names[0..n), for names_has. */
+static char **
+sorted_names(char **names, int n)
+{
+	char	  **s = palloc(sizeof(char *) * Max(n, 1));
+
+	if (n > 0)
+	{
+		memcpy(s, names, sizeof(char *) * n);
+		qsort(s, n, sizeof(char *), cmp_names);
+	}
+	return s;
+}
+
+/* Is name among sorted[0..n)?  O(log n). */
+static bool
+names_has(char **sorted, int n, const char *name)
+{
+	return n > 0 && bsearch(&name, sorted, n, sizeof(char *), cmp_names) != NULL;
+}
+
+/* A name and where it was given, to de-duplicate keeping the first. */
+typedef struct IndexedName
+{
+	char	   *name;
+	int			at;
+} IndexedName;
+
+static int
+cmp_indexed(const void *a, const void *b)
+{
+	const IndexedName *x = a;
+	const IndexedName *y = b;
+	int			c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * The distinct names of names[0..n), first occurrence kept, in order, in a
+ * palloc'd array with room for two more elements.  O(n log n): sort by
+ * (name, position), keep the first of each run.
+ */
+static char **
+distinct_names(char **names, int n, int *nout)
+{
+	IndexedName *ix = palloc(sizeof(IndexedName) * Max(n, 1));
+	bool	   *keep = palloc0(sizeof(bool) * Max(n, 1));
+	char	  **out = palloc(sizeof(char *) * (n + 2));
+	int			k = 0;
+
 	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+	{
+		ix[i].name = names[i];
+		ix[i].at = i;
+	}
+	if (n > 0)
+		qsort(ix, n, sizeof(IndexedName), cmp_indexed);
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (i == 0 || strcmp(ix[i].name, ix[i - 1].name) != 0)
+			keep[ix[i].at] = true;
+	}
+	for (int i = 0; i < n; i++)
+		if (keep[i])
+			out[k++] = names[i];
+	out[k] = NULL;
+	*nout = k;
+	pfree(ix);
+	pfree(keep);
+	return out;
 }
 
 /*
@@ -257,28 +346,23 @@ name_in(const char *name, char **names, int n)
 static char **
 lower_distinct(char **names, int n, int *nout)
 {
-	char	  **out = palloc(sizeof(char *) * (n + 2));
-	int			k = 0;
+	char	  **lowered = palloc(sizeof(char *) * Max(n, 1));
 
 	for (int i = 0; i < n; i++)
 	{
-		char	   *l = members_lower(names[i]);
-
-		if (!name_in(l, out, k))
-			out[k++] = l;
+		CHECK_FOR_INTERRUPTS();
+		lowered[i] = members_lower(names[i]);
 	}
-	out[k] = NULL;
-	*nout = k;
-	return out;
+	return distinct_names(lowered, n, nout);
 }
 
 /*
  * Coder's ChangeRoleSet from the stored roles `from` to the target roles:
- * `requested` plus the implied role (member or organization-member, which
- * the handlers add to every request).  added = target names not in `from`
- * (in the order of `requested`, the implied role last), removed = names of
- * `from` not in the target (in the order of `from`, where Coder's order is
- * random).  Duplicates are ignored.
+ * `requested` (distinct) plus the implied role (member or
+ * organization-member, which the handlers add to every request).  added =
+ * target names not in `from` (in the order of `requested`, the implied role
+ * last), removed = distinct names of `from` not in the target (in the order
+ * of `from`, where Coder's order is random).  O((n + m) log (n + m)).
  */
 static void
 change_role_set(char **from, int nfrom, char **requested, int nrequested,
@@ -287,21 +371,34 @@ change_role_set(char **from, int nfrom, char **requested, int nrequested,
 {
 	char	  **to = palloc(sizeof(char *) * (nrequested + 1));
 	int			nto = nrequested;
+	char	  **from_sorted = sorted_names(from, nfrom);
+	char	  **to_sorted;
+	char	  **gone = palloc(sizeof(char *) * Max(nfrom, 1));
+	int			ngone = 0;
 
 	memcpy(to, requested, sizeof(char *) * nrequested);
-	if (!name_in(implied, to, nto))
+	to_sorted = sorted_names(to, nto);
+	if (!names_has(to_sorted, nto, implied))
+	{
 		to[nto++] = pstrdup(implied);
+		to_sorted = sorted_names(to, nto);
+	}
 
 	*added = palloc(sizeof(char *) * (nto + 1));
-	*removed = palloc(sizeof(char *) * (nfrom + 1));
 	*nadded = 0;
-	*nremoved = 0;
 	for (int i = 0; i < nto; i++)
-		if (!name_in(to[i], from, nfrom) && !name_in(to[i], *added, *nadded))
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (!names_has(from_sorted, nfrom, to[i]))
 			(*added)[(*nadded)++] = to[i];
+	}
 	for (int i = 0; i < nfrom; i++)
-		if (!name_in(from[i], to, nto) && !name_in(from[i], *removed, *nremoved))
-			(*removed)[(*nremoved)++] = from[i];
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (!names_has(to_sorted, nto, from[i]))
+			gone[ngone++] = from[i];
+	}
+	*removed = distinct_names(gone, ngone, nremoved);
 }
 
 /* A text[] datum of names. */
@@ -329,6 +426,7 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 		  char ***given, int *ngiven)
 {
 	RoleArrayProblem p;
+	ArrayType  *arr;
 
 	if (PG_ARGISNULL(argno))
 	{
@@ -338,11 +436,12 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 				 errmsg("roles must not be null"),
 				 errdetail("Pass an empty array to remove every role.")));
 	}
-	p = role_array_elems(PG_GETARG_ARRAYTYPE_P(argno), given, ngiven);
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	p = role_array_elems(arr, given, ngiven);
 	if (p != ROLES_OK)
 	{
 		members_audit_record(e, HTTP_BAD_REQUEST, NULL);
-		raise_bad_roles(p);
+		raise_bad_roles(arr, p);
 	}
 }
 
@@ -613,6 +712,8 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	/* the body: a list of bare organization role names */
 	roles_arg(fcinfo, 2, &c.audit, &given, &ngiven);
 	for (int i = 0; i < ngiven; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (strchr(given[i], ':') != NULL)
 		{
 			members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
@@ -621,6 +722,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 					 errmsg("attempt to assign a role \"%s\", remove the ':<organization_id> suffix",
 							given[i])));
 		}
+	}
 	requested = lower_distinct(given, ngiven, &nrequested);
 
 	/* requested + organization-member, against the stored roles */

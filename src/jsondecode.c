@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "jsondecode.h"
 
 /*
@@ -72,4 +74,33 @@ members_json_match_fields(JsonbContainer *obj, const char *const *fields,
 		}
 	}
 	pfree(have_exact);
+}
+
+/* See jsondecode.h. */
+void
+members_jsonb_check_depth(Jsonb *j, int max_depth, const char *what)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			depth = 0;
+
+	if (JB_ROOT_IS_SCALAR(j))
+		return;
+	it = JsonbIteratorInit(&j->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (tok == WJB_BEGIN_ARRAY || tok == WJB_BEGIN_OBJECT)
+		{
+			if (++depth > max_depth)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s is nested too deeply", what),
+						 errdetail("JSON in a request may nest at most %d levels of objects and arrays.",
+								   max_depth)));
+		}
+		else if (tok == WJB_END_ARRAY || tok == WJB_END_OBJECT)
+			depth--;
+	}
 }

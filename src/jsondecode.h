@@ -26,4 +26,11 @@ extern void members_json_match_fields(JsonbContainer *obj,
 									  const char *const *fields, int nfields,
 									  JsonbValue *found, bool *have);
 
+/*
+ * Raise 22023 naming the limit when the jsonb value j (what: "the request
+ * body") nests containers deeper than max_depth (a top-level object or
+ * array is depth 1).  Linear in the size of j, interruptible.
+ */
+extern void members_jsonb_check_depth(Jsonb *j, int max_depth, const char *what);
+
 #endif							/* MEMBERS_JSONDECODE_H */

@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -97,6 +99,8 @@ members_org_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
 		const MembersBuiltinRole *b = members_builtin_role(roles[i], MEMBERS_SCOPE_ORG, false);
 		const char *display = b ? b->display_name : custom_display_name(names, roles[i]);
 		bool		ofirst;
+
+		CHECK_FOR_INTERRUPTS();
 
 		mj_elem(buf, &first);
 		mj_open(buf, '{', &ofirst);

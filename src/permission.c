@@ -14,6 +14,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
@@ -316,6 +318,7 @@ decode_array(Jsonb *arr, const char *field_name, int *n)
 	it = JsonbIteratorInit(&arr->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok != WJB_ELEM)
 			continue;
 		if (i >= count)
@@ -405,6 +408,8 @@ parse_permissions(Jsonb *arr, const char *field_name, bool validate,
 	{
 		char	   *msg;
 
+		CHECK_FOR_INTERRUPTS();
+
 		if (resolve_permission(&raw[i], &list->items[list->n], &msg))
 		{
 			list->n++;
@@ -465,6 +470,8 @@ members_permlist_to_json(StringInfo buf, const MembersPermList *l)
 		for (int i = 0; i < l->n; i++)
 		{
 			const MembersPermission *p = &l->items[i];
+
+			CHECK_FOR_INTERRUPTS();
 
 			if (i > 0)
 				appendStringInfoString(buf, ", ");

@@ -17,6 +17,7 @@
 #include "authz.h"
 #include "ids.h"
 #include "registry.h"
+#include "caps.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ members_resolve_organization(const MembersActor *actor, const char *value,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"organization\" must be provided")));
+	members_cap_name("organization", strlen(value));
 
 	if (strcmp(value, "default") == 0 ||
 		(members_parse_uuid(value, &id) && members_uuid_is_nil(&id)))
@@ -124,6 +126,7 @@ members_resolve_user(const MembersActor *actor, const char *value,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"user\" must be provided")));
+	members_cap_name("user", strlen(value));
 
 	if (strcmp(value, "me") == 0)
 	{
@@ -166,6 +169,8 @@ members_resolve_user(const MembersActor *actor, const char *value,
 	out->username = members_col_text(row, desc, "username");
 	out->login_type = members_col_text(row, desc, "login_type");
 	out->deleted = members_col_bool(row, desc, "deleted");
+	if (out->deleted)
+		members_not_found();
 
 	if (check_read &&
 		!members_actor_allowed(actor, MEMBERS_ACT_READ, MEMBERS_RES_USER, NULL, &out->id))

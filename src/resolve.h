@@ -33,7 +33,7 @@ typedef struct MembersUserRef
 	pg_uuid_t	id;
 	char	   *username;
 	char	   *login_type;
-	bool		deleted;
+	bool		deleted;		/* always false: deleted users are not found */
 } MembersUserRef;
 
 /*
@@ -47,8 +47,11 @@ extern void members_resolve_organization(const MembersActor *actor,
 										 MembersOrgRef *out);
 
 /*
- * {user} as the "user param" (spec 7.1): "me" = the actor; a uuid = by id
- * (deleted too); else by username ignoring case, non-deleted.  When
+ * {user} as the "user param" (spec 7.1): "me" = the actor; a uuid = by id;
+ * else by username ignoring case.  A deleted user is not found (P0002)
+ * however named, so no endpoint can add one to an organization, give it
+ * roles or tokens (Coder's user param, coderd/httpmw/userparam.go, also
+ * refuses deleted users).  When
  * check_read, the actor must be allowed read on the user (owner = the user,
  * no organization), else P0002; without check_read the lookup runs as the
  * system (the "member param" variant).  The system actor cannot use "me"

@@ -229,6 +229,7 @@ members_text_array(ArrayType *arr, const char *what, int *n)
 	result = palloc(sizeof(char *) * (count + 1));
 	for (int i = 0; i < count; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -54,9 +54,12 @@ extern void members_worker_init(void);
  * bounded wait (QUEUED: the record stays queued and is written when a later
  * submission starts the worker).  Without wait, return QUEUED at once.
  * Records of kind MEMBERS_WORK_TOUCH are refused (NOT_QUEUED) once the queue
- * is half full, so that they never crowd out audit rows.  Never raises
- * because of the queue; an interrupt while waiting propagates (the record
- * stays queued).  why receives the reason for anything but DONE.
+ * is half full, so that they never crowd out audit rows.  Does not raise
+ * because of the queue or the worker (only if the main shared memory
+ * segment has no room left for the worker's 6 kB control struct, or no
+ * dynamic shared memory can be created at all); an interrupt while waiting
+ * propagates (the record stays queued).  why receives the reason for
+ * anything but DONE.
  */
 extern MembersWorkOutcome members_worker_submit(MembersWorkKind kind,
 												const void *payload, Size len,

@@ -23,6 +23,9 @@ when
     that members.audit_log may gain rows of refused attempts (status >= 400),
     which are committed on purpose by the autonomous audit writer.
 
+Then the caps of src/caps.h: sizes drawn around each cap must be accepted
+up to it and refused past it with 22023 naming the limit (rolled back).
+
 Prints TAP-like "ok - ..." / "not ok - ..." lines and exits non-zero on
 any failure.  Uses only python3 and psql.
 """
@@ -573,6 +576,83 @@ CHECKSUM_SQL = " UNION ALL ".join(
     "FROM members.%s t" % (t, t) for t in TABLES) + ";"
 
 
+# ---------------------------------------------------------------------------
+# The caps of src/caps.h: sizes drawn around each cap; at or under it the
+# cap's error never appears, over it the call fails with 22023 and the
+# message naming the limit.
+
+CAPS = [
+    # (label, cap, message, SQL template of the size n)
+    ("roles per request", 100, "too many roles",
+     "SELECT members.update_organization_member_roles('fz-org', 'fz-target', "
+     "(SELECT coalesce(array_agg('r' || i), '{{}}') FROM generate_series(1, {n}) i))"),
+    ("site roles per request", 100, "too many roles",
+     "SELECT members.update_user_site_roles('fz-target', "
+     "(SELECT coalesce(array_agg('auditor'::text), '{{}}') FROM generate_series(1, {n}) i))"),
+    ("role name bytes", 256, "role name is too long",
+     "SELECT members.update_organization_member_roles('fz-org', 'fz-target', ARRAY[repeat('a', {n})])"),
+    ("permissions per custom role", 1000, "too many permissions",
+     "SELECT members.insert_custom_role('fz-org', jsonb_build_object('name', 'fz-cap', "
+     "'organization_permissions', (SELECT coalesce(jsonb_agg('{{\"negate\": false, "
+     "\"resource_type\": \"template\", \"action\": \"read\"}}'::jsonb), '[]') "
+     "FROM generate_series(1, {n}))))"),
+    ("custom role name bytes", 256, "role name is too long",
+     "SELECT members.insert_custom_role('fz-org', jsonb_build_object('name', repeat('n', {n})))"),
+    ("custom role display name bytes", 256, "role display name is too long",
+     "SELECT members.insert_custom_role('fz-org', jsonb_build_object('name', 'fz-cap', "
+     "'display_name', repeat('d', {n})))"),
+    ("JSON depth", 16, "nested too deeply",
+     "SELECT members.insert_custom_role('fz-org', ('{{\"name\": \"fz-cap\", \"x\": ' "
+     "|| repeat('[', {n} - 1) || repeat(']', {n} - 1) || '}}')::jsonb)"),
+    ("organization bytes", 256, "organization is too long",
+     "SELECT members.organization_members(repeat('o', {n}))"),
+    ("user bytes", 256, "user is too long",
+     "SELECT members.add_organization_member('fz-org', repeat('u', {n}))"),
+    ("page limit", 1000, "limit is too large",
+     "SELECT members.paginated_organization_members('fz-org', {n})"),
+    ("audit page limit", 1000, "limit is too large",
+     "SELECT members.audit_log_entries('fz-org', {n})"),
+]
+
+
+def check_caps():
+    """Each cap at random sizes around it, as the owner, rolled back."""
+    cases = []
+    for label, cap, msg, tmpl in CAPS:
+        sizes = {cap - 1, cap, cap + 1, rng.randint(1, cap), rng.randint(cap + 2, cap * 5)}
+        for n in sorted(sizes):
+            cases.append((label, cap, msg, n, tmpl.format(n=n)))
+    script = ["BEGIN;",
+              "CREATE FUNCTION pg_temp.cap_try(q text) RETURNS text LANGUAGE plpgsql AS $f$",
+              "DECLARE st text; m text;",
+              "BEGIN",
+              "  PERFORM set_config('members.actor', '%s', true);" % OWNER,
+              "  EXECUTE q; RETURN '00000|';",
+              "EXCEPTION WHEN OTHERS THEN",
+              "  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, m = MESSAGE_TEXT;",
+              "  RETURN st || '|' || replace(m, E'\\n', ' ');",
+              "END $f$;"]
+    for _, _, _, _, q in cases:
+        script.append("SELECT pg_temp.cap_try($q$%s$q$);" % q)
+    script.append("ROLLBACK;")
+    rc, out, err = psql("\n".join(script) + "\n")
+    lines = out.splitlines()
+    if rc != 0 or len(lines) != len(cases):
+        tap(False, "caps: the checks ran: %s" % err.strip()[:300])
+        return
+    by_cap = {}
+    for (label, cap, msg, n, _), line in zip(cases, lines):
+        state, _, text = line.partition("|")
+        over = n > cap
+        ok = (state == "22023" and msg in text) if over else (msg not in text)
+        by_cap.setdefault((label, cap), []).append((n, ok, state, text))
+    for (label, cap), res in by_cap.items():
+        bad = ["%d: %s %s" % (n, st, t[:80]) for n, ok, st, t in res if not ok]
+        tap(not bad, "caps: %s (limit %d) at sizes %s: 22023 naming the limit exactly past it%s"
+            % (label, cap, ",".join(str(n) for n, _, _, _ in res),
+               "" if not bad else ": " + "; ".join(bad)))
+
+
 def csv_field(v):
     if v is None:
         return ""
@@ -722,6 +802,8 @@ def main():
 
         tap(not alive_failures, "the server answered a trivial query after every one of %d batches"
             % len(batches))
+
+        check_caps()
 
         if log_path and os.path.isfile(log_path):
             with open(log_path, "rb") as f:

@@ -21,7 +21,10 @@ Checks:
              dropped): its calls still work and its refusals are audited;
   dbowner    a non-superuser database owner sets statement_timeout,
              lock_timeout and default_transaction_read_only for the
-             database: refusals are still audited, token uses recorded.
+             database: refusals are still audited, token uses recorded;
+  scarce     the only slot held by another database's worker: a refusal
+             gets a WARNING that its row is queued, and the row is written
+             once a worker can start: nothing is lost.
 """
 
 import os
@@ -334,10 +337,70 @@ def check_dbowner():
     admin.close()
 
 
+def check_scarce():
+    """The only worker slot taken (database A's worker stuck on a lock):
+    a refusal in database B cannot start B's worker; it is answered after a
+    bounded wait with a WARNING that its row is queued, and the row is
+    written by the worker that the next refusal starts once the slot is
+    free: nothing is lost."""
+    a, b = "members_w_scarce_a", "members_w_scarce_b"
+    ca = fixture(a)
+    cb = fixture(b)
+    admin = connect()
+    locker = connect(a)
+    locker.execute("BEGIN")
+    locker.execute("LOCK TABLE members.audit_log IN ACCESS EXCLUSIVE MODE")
+    stuck_states = []
+
+    def stuck_refusal():
+        conn = connect(a)
+        stuck_states.extend(refuse(conn, 1))
+        conn.close()
+
+    t = threading.Thread(target=stuck_refusal)
+    t.start()
+    # A's worker starts and waits for the lock, holding the only slot
+    ok = False
+    for _ in range(100):
+        n = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
+                          "'members worker' AND wait_event_type = 'Lock'").fetchone()[0]
+        if n == 1:
+            ok = True
+            break
+        time.sleep(0.05)
+    notices = []
+    nb = connect(b, notices=notices)
+    first = refuse(nb, 1)
+    queued_warning = any("not yet audited" in n for n in notices)
+    rows_while_busy = refused_rows(cb)
+    locker.execute("ROLLBACK")
+    t.join()
+    wait_no_worker(admin)
+    notices.clear()
+    second = refuse(nb, 1)
+    report(ok and first == ["P0002"] and queued_warning and rows_while_busy == 0,
+           "scarce: with the only worker slot taken, a refusal is answered after a bounded wait "
+           "with a WARNING that its row is queued",
+           f"slot_taken={ok} states={first} notices={notices} rows={rows_while_busy}")
+    report(second == ["P0002"] and refused_rows(cb) == 2 and not notices,
+           "scarce: the queued row is written once the slot is free (both refusals audited)",
+           f"states={second} rows={refused_rows(cb)} notices={notices}")
+    report(stuck_states == ["P0002"] and refused_rows(ca) == 1,
+           "scarce: the refusal whose worker waited for a lock is audited after the lock is released",
+           f"states={stuck_states} rows={refused_rows(ca)}")
+    for c in (ca, cb, nb, locker):
+        c.close()
+    wait_no_worker(admin)
+    admin.execute(f"DROP DATABASE {a}")
+    admin.execute(f"DROP DATABASE {b}")
+    admin.close()
+
+
 def main():
     admin = connect()
     for name, fn in (("burst", check_burst), ("nologin", check_nologin),
-                     ("owner", check_owner_reset), ("dbowner", check_dbowner)):
+                     ("owner", check_owner_reset), ("dbowner", check_dbowner),
+                     ("scarce", check_scarce)):
         wait_no_worker(admin)
         try:
             fn()
