@@ -95,12 +95,6 @@ PG_FUNCTION_INFO_V1(members_authorize_support);
  */
 #define LISTING_GUESSED_ORGS	10
 
-/*
- * At execution, an index is not used when the actor sees more than this
- * fraction of the column's distinct organizations: reading most of the
- * table through an index is slower than reading all of it in order.
- */
-#define LISTING_MAX_FRACTION	0.3
 
 /* Why the custom scan picked its child (shown by EXPLAIN ANALYZE). */
 typedef enum ListingChoice
@@ -141,6 +135,14 @@ typedef struct ListingScanState
 #define PRIV_OWNED		3
 
 static bool enable_listing_scan = true;
+
+/*
+ * members.listing_index_fraction: at execution, the index is not used when
+ * the actor's organizations are more than this fraction of the column's
+ * distinct values (planner statistics): reading most of a table through an
+ * index is slower than reading all of it in order.
+ */
+static double listing_index_fraction = 0.3;
 static set_rel_pathlist_hook_type prev_set_rel_pathlist_hook = NULL;
 
 /*
@@ -896,7 +898,7 @@ listing_choose(ListingScanState *s)
 	}
 	nkeys = l.site == -1 ? 0 : l.norgs;
 	if (l.site == 0 && s->ndistinct > 0 &&
-		nkeys > LISTING_MAX_FRACTION * s->ndistinct)
+		nkeys > listing_index_fraction * s->ndistinct)
 	{
 		MemoryContextSwitchTo(old);
 		s->choice = CHOICE_SEQ_MOST;
@@ -1020,7 +1022,7 @@ listing_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			choice = "fallback (allowed at site level)";
 			break;
 		case CHOICE_SEQ_UNRESOLVED:
-			choice = "fallback (no user actor: authorize decides each row)";
+			choice = "fallback (the system or no usable actor: authorize decides each row)";
 			break;
 		case CHOICE_SEQ_USER_LEVEL:
 			choice = "fallback (user-level permission and a nullable organization)";
@@ -1048,6 +1050,14 @@ members_rls_support_init(void)
 							 "may use an index on organization_id, chosen at execution once the actor is known.",
 							 &enable_listing_scan,
 							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("members.listing_index_fraction",
+							 "Largest share of an organization column's distinct values a listing reads through the index.",
+							 "Past it the listing scan reads the table sequentially (1 = always use the index when possible).",
+							 &listing_index_fraction,
+							 0.3, 0.0, 1.0,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
