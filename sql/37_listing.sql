@@ -150,7 +150,8 @@ INSERT INTO public.listing_tables VALUES
 	('listing_app.ws_delete', 'delete', 'workspace', 'organization_id', 'owner_id');
 GRANT USAGE ON SCHEMA listing_app TO members_app;
 
--- Ground truth, row by row (as the table owner: no policy applies).
+-- Ground truth, row by row (as the table owner: no policy applies), of
+-- the rows the listings below select (id % 7 <> 3).
 CREATE TABLE public.listing_truth (tbl text, actor text, id int);
 CREATE TABLE public.listing_seen (mode text, tbl text, actor text, id int);
 GRANT INSERT, SELECT ON public.listing_seen TO members_app;
@@ -163,7 +164,7 @@ BEGIN
 	FOR t IN SELECT * FROM public.listing_tables LOOP
 		EXECUTE format(
 			'INSERT INTO public.listing_truth SELECT %L, a.name, t.id FROM public.listing_actors a, %s t
-			  WHERE CASE WHEN a.id IS NULL THEN true
+			  WHERE t.id %% 7 <> 3 AND CASE WHEN a.id IS NULL THEN true
 					ELSE members.authorize_user(a.id, %L, %L, %s, %s) END',
 			t.tbl, t.tbl, t.action, t.rtype,
 			replace(t.org_expr, 'data', 't.data'), coalesce('t.' || t.owner_expr, 'NULL'));
@@ -171,7 +172,8 @@ BEGIN
 END $$;
 SELECT public.listing_fill_truth();
 
--- Listing through the policies: one dynamic statement per table and actor
+-- Listing through the policies (with one more condition of the query's
+-- own, which the listing scan must keep): one dynamic statement per table and actor
 -- (planned for that actor), or one static statement per table whose plan
 -- PL/pgSQL keeps and reuses for every actor.
 -- (A SELECT each time: the listing scan is for read-only queries.)
@@ -184,7 +186,7 @@ BEGIN
 	FOR t IN SELECT * FROM public.listing_tables ORDER BY tbl LOOP
 		FOR a IN SELECT * FROM public.listing_actors ORDER BY name LOOP
 			PERFORM set_config('members.actor', coalesce(a.id::text, ''), true);
-			EXECUTE format('SELECT array_agg(id) FROM %s', t.tbl) INTO ids;
+			EXECUTE format('SELECT array_agg(id) FROM %s WHERE id %% 7 <> 3', t.tbl) INTO ids;
 			INSERT INTO public.listing_seen SELECT mode, t.tbl, a.name, unnest(ids);
 		END LOOP;
 	END LOOP;
@@ -197,7 +199,7 @@ DECLARE
 BEGIN
 	FOR a IN SELECT * FROM public.listing_actors ORDER BY name LOOP
 		PERFORM set_config('members.actor', coalesce(a.id::text, ''), true);
-		SELECT array_agg(id) INTO ids FROM %s;
+		SELECT array_agg(id) INTO ids FROM %s WHERE id %% 7 <> 3;
 		INSERT INTO public.listing_seen SELECT mode, %L, a.name, unnest(ids);
 	END LOOP;
 END $$

@@ -62,6 +62,7 @@
 #include "optimizer/paramassign.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
+#include "optimizer/plancat.h"
 #include "optimizer/subselect.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -103,8 +104,9 @@ typedef enum ListingChoice
 	CHOICE_INDEX,				/* index child with A ∪ B */
 	CHOICE_INDEX_DENIED,		/* index child, site vote -1: no key */
 	CHOICE_SEQ_SITE,			/* fallback: site +1 */
-	CHOICE_SEQ_UNRESOLVED,		/* fallback: the system, no actor or an
-								 * unusable one (authorize decides per row) */
+	CHOICE_SEQ_SYSTEM,			/* fallback: the system actor */
+	CHOICE_SEQ_UNRESOLVED,		/* fallback: no actor or an unusable one
+								 * (authorize decides per row, and raises) */
 	CHOICE_SEQ_USER_LEVEL,		/* fallback: user-level +1, nullable column */
 	CHOICE_SEQ_MOST,			/* fallback: most organizations */
 	CHOICE_SEQ_NAMES			/* fallback: names not usable (authorize
@@ -126,6 +128,13 @@ typedef struct ListingScanState
 	int			chosen;			/* -1 until decided */
 	ListingChoice choice;
 	int			nkeys;			/* organizations in $n (index child) */
+	ExprState  *full_qual;		/* the fallback child's filter */
+	ExprState  *open_qual;		/* the same without the authorize calls of
+								 * these names, for actors they allow
+								 * everything (NULL if not a scan) */
+	bool		open_ready;		/* open_qual was built */
+	bool		empty_tlist;	/* no column is returned: every row is the
+								 * same empty tuple */
 } ListingScanState;
 
 /* Positions in CustomScan.custom_private. */
@@ -749,6 +758,19 @@ listing_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 
 	make_keys_initplan(root, intVal(linitial(best_path->custom_private)));
 
+	/*
+	 * Nothing of the rows is needed (count(*), EXISTS): the sequential
+	 * child returns its tuples unprojected and this scan returns an empty
+	 * tuple per row, so a listing costs what a plain scan costs.
+	 */
+	if (tlist == NIL)
+	{
+		Plan	   *fallback = linitial(custom_plans);
+
+		if (IsA(fallback, SeqScan))
+			fallback->targetlist = build_physical_tlist(root, rel);
+	}
+
 	cscan->scan.plan.targetlist = tlist;
 	cscan->scan.plan.qual = NIL;	/* the children apply every clause */
 	cscan->scan.scanrelid = 0;
@@ -781,6 +803,52 @@ listing_create_state(CustomScan *cscan)
 }
 
 /*
+ * Prepare the fallback child's filter without the authorize calls of this
+ * scan's action and resource type (any organization and owner, any_org a
+ * constant false): for the system or an actor whose site-level vote is +1
+ * each of them is true on every row (members_decide stops at the site
+ * level), so the listing then costs what a plain scan costs.
+ */
+static void
+build_open_qual(ListingScanState *s, CustomScan *cscan)
+{
+	PlanState  *child = s->children[0];
+	List	   *kept = NIL;
+	bool		dropped = false;
+	ListCell   *lc;
+
+	s->full_qual = child->qual;
+	s->open_ready = false;
+	if (!IsA(child, SeqScanState) && !IsA(child, IndexScanState) &&
+		!IsA(child, IndexOnlyScanState) && !IsA(child, BitmapHeapScanState))
+		return;
+	foreach(lc, child->plan->qual)
+	{
+		Node	   *q = lfirst(lc);
+
+		if (is_authorize_call(q))
+		{
+			List	   *args = ((FuncExpr *) q)->args;
+			Node	   *anyorg = list_nth(args, AUTHZ_ARG_ANYORG);
+
+			if (equal(list_nth(args, AUTHZ_ARG_ACTION), linitial(cscan->custom_exprs)) &&
+				equal(list_nth(args, AUTHZ_ARG_RESOURCE), lsecond(cscan->custom_exprs)) &&
+				IsA(anyorg, Const) &&
+				(((Const *) anyorg)->constisnull || !DatumGetBool(((Const *) anyorg)->constvalue)))
+			{
+				dropped = true;
+				continue;
+			}
+		}
+		kept = lappend(kept, q);
+	}
+	if (!dropped)
+		return;
+	s->open_qual = ExecInitQual(kept, child);
+	s->open_ready = true;
+}
+
+/*
  * BeginCustomScan: start both children (neither reads anything yet) and
  * the name expressions.  Tuples come from whichever child is picked, so
  * neither the scan nor the result slot type is fixed.
@@ -797,7 +865,18 @@ listing_begin(CustomScanState *node, EState *estate, int eflags)
 		node->custom_ps = lappend(node->custom_ps, s->children[i]);
 	}
 	s->name_states = ExecInitExprList(cscan->custom_exprs, &node->ss.ps);
+	build_open_qual(s, cscan);
 
+	s->empty_tlist = cscan->scan.plan.targetlist == NIL;
+	if (s->empty_tlist)
+	{
+		node->ss.ps.ps_ProjInfo = NULL;
+		ExecClearTuple(node->ss.ps.ps_ResultTupleSlot);
+		ExecStoreVirtualTuple(node->ss.ps.ps_ResultTupleSlot);
+		node->ss.ps.resultops = &TTSOpsVirtual;
+		node->ss.ps.resultopsfixed = true;
+		return;
+	}
 	node->ss.ps.scanopsfixed = false;
 	node->ss.ps.resultopsfixed = false;
 	ExecConditionalAssignProjectionInfo(&node->ss.ps,
@@ -854,7 +933,8 @@ listing_choose(ListingScanState *s)
 	}
 	if (!members_actor_setting(&actor_id))
 	{
-		s->choice = CHOICE_SEQ_UNRESOLVED;
+		/* as members_current_actor: the system for a trusted caller */
+		s->choice = members_caller_is_trusted() ? CHOICE_SEQ_SYSTEM : CHOICE_SEQ_UNRESOLVED;
 		return;
 	}
 	subj = members_subject_get(&actor_id);
@@ -941,6 +1021,10 @@ listing_exec(CustomScanState *node)
 	if (s->chosen < 0)
 	{
 		listing_choose(s);
+		if (s->open_ready)
+			s->children[0]->qual =
+				(s->choice == CHOICE_SEQ_SITE || s->choice == CHOICE_SEQ_SYSTEM) ?
+				s->open_qual : s->full_qual;
 		if (s->started[s->chosen])
 			ExecReScan(s->children[s->chosen]);
 		s->started[s->chosen] = true;
@@ -950,6 +1034,8 @@ listing_exec(CustomScanState *node)
 	slot = ExecProcNode(child);
 	if (TupIsNull(slot))
 		return NULL;
+	if (s->empty_tlist)
+		return node->ss.ps.ps_ResultTupleSlot;
 	if (proj == NULL)
 		return slot;
 	ResetExprContext(node->ss.ps.ps_ExprContext);
@@ -1019,10 +1105,17 @@ listing_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			choice = "index (denied at site level: no organization)";
 			break;
 		case CHOICE_SEQ_SITE:
-			choice = "fallback (allowed at site level)";
+			choice = s->open_ready ?
+				"fallback without the check (allowed at site level)" :
+				"fallback (allowed at site level)";
+			break;
+		case CHOICE_SEQ_SYSTEM:
+			choice = s->open_ready ?
+				"fallback without the check (the system actor)" :
+				"fallback (the system actor)";
 			break;
 		case CHOICE_SEQ_UNRESOLVED:
-			choice = "fallback (the system or no usable actor: authorize decides each row)";
+			choice = "fallback (no usable actor: authorize decides each row)";
 			break;
 		case CHOICE_SEQ_USER_LEVEL:
 			choice = "fallback (user-level permission and a nullable organization)";
