@@ -34,6 +34,7 @@ DO $$BEGIN
 	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'members_service') THEN CREATE ROLE members_service NOLOGIN; END IF;
 	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_reader') THEN CREATE ROLE bench_reader IN ROLE members_service; END IF;
 END$$;
+GRANT members_service TO bench_reader;
 GRANT USAGE ON SCHEMA members TO bench_reader;
 GRANT EXECUTE ON FUNCTION members.authorize(text, text, uuid, uuid, boolean) TO bench_reader;
 INSERT INTO members.organizations (id, name, display_name)

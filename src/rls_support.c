@@ -128,11 +128,13 @@ typedef struct ListingScanState
 	int			chosen;			/* -1 until decided */
 	ListingChoice choice;
 	int			nkeys;			/* organizations in $n (index child) */
-	ExprState  *full_qual;		/* the fallback child's filter */
-	ExprState  *open_qual;		/* the same without the authorize calls of
-								 * these names, for actors they allow
-								 * everything (NULL if not a scan) */
-	bool		open_ready;		/* open_qual was built */
+	ExprState  *full_qual[2];	/* each child's filter */
+	ExprState  *open_qual[2];	/* the same with the authorize calls of
+								 * these names dropped (fallback) or
+								 * replaced by "org = ANY($n)" (index) */
+	bool		open_ready[2];	/* open_qual[i] was built */
+	bool		exact;			/* for this actor the check equals "org =
+								 * ANY($n)" on every row */
 	bool		empty_tlist;	/* no column is returned: every row is the
 								 * same empty tuple */
 } ListingScanState;
@@ -802,23 +804,30 @@ listing_create_state(CustomScan *cscan)
 	return (Node *) s;
 }
 
+/* pg_catalog's uuid = uuid (src/include/catalog/pg_operator.dat) */
+#define UUID_EQ_OPERATOR	2972
+
 /*
- * Prepare the fallback child's filter without the authorize calls of this
- * scan's action and resource type (any organization and owner, any_org a
- * constant false): for the system or an actor whose site-level vote is +1
- * each of them is true on every row (members_decide stops at the site
- * level), so the listing then costs what a plain scan costs.
+ * Prepare child i's filter without the authorize calls of this scan's
+ * action and resource type (any organization and owner, any_org a
+ * constant false).  The fallback (i = 0) drops them: for the system or an
+ * actor whose site-level vote is +1 each is true on every row
+ * (members_decide stops at the site level), so the listing then costs
+ * what a plain scan costs.  The index child (i = 1) replaces each with
+ * "org = ANY($n)" on its own organization argument: for an actor whose
+ * organizations are all org-level +1 (or whose site vote is -1), that is
+ * the same decision on every row, also on the rows of lossy bitmap pages.
  */
 static void
-build_open_qual(ListingScanState *s, CustomScan *cscan)
+build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
 {
-	PlanState  *child = s->children[0];
+	PlanState  *child = s->children[i];
 	List	   *kept = NIL;
-	bool		dropped = false;
+	bool		changed = false;
 	ListCell   *lc;
 
-	s->full_qual = child->qual;
-	s->open_ready = false;
+	s->full_qual[i] = child->qual;
+	s->open_ready[i] = false;
 	if (!IsA(child, SeqScanState) && !IsA(child, IndexScanState) &&
 		!IsA(child, IndexOnlyScanState) && !IsA(child, BitmapHeapScanState))
 		return;
@@ -836,16 +845,35 @@ build_open_qual(ListingScanState *s, CustomScan *cscan)
 				IsA(anyorg, Const) &&
 				(((Const *) anyorg)->constisnull || !DatumGetBool(((Const *) anyorg)->constvalue)))
 			{
-				dropped = true;
+				changed = true;
+				if (i == 1)
+				{
+					ScalarArrayOpExpr *saop = makeNode(ScalarArrayOpExpr);
+					Param	   *prm = makeNode(Param);
+
+					prm->paramkind = PARAM_EXEC;
+					prm->paramid = s->paramid;
+					prm->paramtype = UUIDARRAYOID;
+					prm->paramtypmod = -1;
+					prm->paramcollid = InvalidOid;
+					prm->location = -1;
+					saop->opno = UUID_EQ_OPERATOR;
+					saop->opfuncid = get_opcode(UUID_EQ_OPERATOR);
+					saop->useOr = true;
+					saop->inputcollid = InvalidOid;
+					saop->args = list_make2(copyObject(list_nth(args, AUTHZ_ARG_ORG)), prm);
+					saop->location = -1;
+					kept = lappend(kept, saop);
+				}
 				continue;
 			}
 		}
 		kept = lappend(kept, q);
 	}
-	if (!dropped)
+	if (!changed)
 		return;
-	s->open_qual = ExecInitQual(kept, child);
-	s->open_ready = true;
+	s->open_qual[i] = ExecInitQual(kept, child);
+	s->open_ready[i] = true;
 }
 
 /*
@@ -865,7 +893,8 @@ listing_begin(CustomScanState *node, EState *estate, int eflags)
 		node->custom_ps = lappend(node->custom_ps, s->children[i]);
 	}
 	s->name_states = ExecInitExprList(cscan->custom_exprs, &node->ss.ps);
-	build_open_qual(s, cscan);
+	build_open_qual(s, cscan, 0);
+	build_open_qual(s, cscan, 1);
 
 	s->empty_tlist = cscan->scan.plan.targetlist == NIL;
 	if (s->empty_tlist)
@@ -920,6 +949,7 @@ listing_choose(ListingScanState *s)
 	int			nkeys;
 
 	s->chosen = 0;
+	s->exact = false;
 	if (a == NULL || r == NULL)
 	{
 		s->choice = CHOICE_SEQ_NAMES;
@@ -997,6 +1027,11 @@ listing_choose(ListingScanState *s)
 		l.orgs = all;
 		nkeys++;
 	}
+	/* exact: every key is org-level +1 (no owner needed), or none at all */
+	s->exact = l.site == -1 || !(l.user == 1 && s->owned);
+	for (int i = 0; s->exact && l.site == 0 && i < l.norgs; i++)
+		if (members_vote(members_subject_org(subj, &l.orgs[i])->org, resource, action) != 1)
+			s->exact = false;
 	keys = uuid_array(l.orgs, nkeys);
 	MemoryContextSwitchTo(old);
 
@@ -1021,10 +1056,12 @@ listing_exec(CustomScanState *node)
 	if (s->chosen < 0)
 	{
 		listing_choose(s);
-		if (s->open_ready)
+		if (s->open_ready[0])
 			s->children[0]->qual =
 				(s->choice == CHOICE_SEQ_SITE || s->choice == CHOICE_SEQ_SYSTEM) ?
-				s->open_qual : s->full_qual;
+				s->open_qual[0] : s->full_qual[0];
+		if (s->open_ready[1])
+			s->children[1]->qual = s->exact ? s->open_qual[1] : s->full_qual[1];
 		if (s->started[s->chosen])
 			ExecReScan(s->children[s->chosen]);
 		s->started[s->chosen] = true;
@@ -1099,18 +1136,20 @@ listing_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		case CHOICE_NONE:
 			break;
 		case CHOICE_INDEX:
-			choice = psprintf("index (%d organizations)", s->nkeys);
+			choice = psprintf(s->exact && s->open_ready[1] ?
+							  "index (%d organizations, each allowed at organization level: no check per row)" :
+							  "index (%d organizations)", s->nkeys);
 			break;
 		case CHOICE_INDEX_DENIED:
 			choice = "index (denied at site level: no organization)";
 			break;
 		case CHOICE_SEQ_SITE:
-			choice = s->open_ready ?
+			choice = s->open_ready[0] ?
 				"fallback without the check (allowed at site level)" :
 				"fallback (allowed at site level)";
 			break;
 		case CHOICE_SEQ_SYSTEM:
-			choice = s->open_ready ?
+			choice = s->open_ready[0] ?
 				"fallback without the check (the system actor)" :
 				"fallback (the system actor)";
 			break;
