@@ -22,6 +22,7 @@
 #include "apikey.h"
 #include "builtin_roles.h"
 #include "http.h"
+#include "rls_support.h"
 #include "subject.h"
 #include "worker.h"
 
@@ -46,5 +47,6 @@ _PG_init(void)
 	members_apikey_init();
 	members_worker_init();
 	members_http_init();
+	members_rls_support_init();
 	MarkGUCPrefixReserved("members");
 }
