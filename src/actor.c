@@ -261,7 +261,6 @@ members_current_actor(MembersActor *out)
 
 	out->is_system = false;
 	out->user_id = actor_uuid;
-	members_subject_cache_sync();
 
 	{
 		const MembersSubject *subj = members_subject_get(&actor_uuid);

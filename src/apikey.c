@@ -65,6 +65,7 @@
 #include "actor.h"
 #include "apikey.h"
 #include "authz.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "registry.h"
@@ -230,7 +231,7 @@ bad_lifetime(const char *detail)
 Datum
 members_create_api_key(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	char	   *user_value;
 	Interval   *lifetime;
 	int64		approx;
@@ -238,7 +239,6 @@ members_create_api_key(PG_FUNCTION_ARGS)
 	TimestampTz expires_at;
 	int64		span;
 	MembersUserRef ref;
-	MembersUserSwitch sw;
 	SPIPlanPtr	plan;
 	char	   *status;
 	char		token[MEMBERS_APIKEY_TOKEN_LEN + 1];
@@ -251,17 +251,14 @@ members_create_api_key(PG_FUNCTION_ARGS)
 	user_value = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	lifetime = PG_GETARG_INTERVAL_P(1);
 
-	members_current_actor(&actor);
-
-	SPI_connect();
-	members_become_owner(&sw);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	/* the user param: not readable or not there is "not found" */
-	members_resolve_user(&actor, user_value, true, &ref);
+	members_resolve_user(&c.actor, user_value, true, &ref);
 	if (ref.deleted)
 		members_not_found();
 
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_API_KEY,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_API_KEY,
 							   NULL, &ref.id))
 		members_forbidden();
 
@@ -366,8 +363,7 @@ members_create_api_key(PG_FUNCTION_ARGS)
 			elog(ERROR, "could not insert session token");
 	}
 
-	members_restore_user(&sw);
-	SPI_finish();
+	members_call_end(&c);
 
 	result = cstring_to_text_with_len(token, MEMBERS_APIKEY_TOKEN_LEN);
 	explicit_bzero(token, sizeof(token));

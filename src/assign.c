@@ -25,6 +25,7 @@
 #include "assign.h"
 #include "authz.h"
 #include "builtin_roles.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "names.h"
 #include "registry.h"
@@ -280,7 +281,8 @@ members_custom_role_exists(const pg_uuid_t *org, const char *name)
 Datum
 members_can_assign_role_sql(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
+	bool		allowed;
 	char	   *name;
 	const pg_uuid_t *org = NULL;
 	const char *target;
@@ -293,11 +295,12 @@ members_can_assign_role_sql(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1) && !members_uuid_is_nil(PG_GETARG_UUID_P(1)))
 		org = PG_GETARG_UUID_P(1);
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, 0);
 	if (members_builtin_role(name, org ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE, false) != NULL)
 		target = name;
 	else
 		target = org ? MEMBERS_ROLE_CUSTOM_ORG : MEMBERS_ROLE_CUSTOM_SITE;
-	PG_RETURN_BOOL(members_can_assign_role(&actor, target, org));
+	allowed = members_can_assign_role(&c.actor, target, org);
+	members_call_end(&c);
+	PG_RETURN_BOOL(allowed);
 }

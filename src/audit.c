@@ -66,6 +66,7 @@
 #include "audit.h"
 #include "authz.h"
 #include "caps.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "registry.h"
@@ -409,20 +410,18 @@ kv_text_or_null(StringInfo buf, bool *first, HeapTuple row, TupleDesc desc,
 Datum
 members_audit_log_entries(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
 	bool		have_org = !PG_ARGISNULL(0);
 	int32		limit = PG_ARGISNULL(1) ? 100 : PG_GETARG_INT32(1);
-	MembersUserSwitch sw;
-	StringInfoData buf;
+	StringInfoData *buf = &c.json;
 	Oid			argtypes[2] = {UUIDOID, INT8OID};
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	SPIPlanPtr	plan;
 	bool		first;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 	if (limit < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -436,20 +435,16 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 						   MEMBERS_MAX_PAGE_LIMIT, limit),
 				 errhint("Use 0 for every entry.")));
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
 	if (have_org)
 	{
-		members_resolve_organization(&actor, text_to_cstring(PG_GETARG_TEXT_PP(0)), &org);
-		if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_AUDIT_LOG, &org.id, NULL))
+		members_resolve_organization(&c.actor, text_to_cstring(PG_GETARG_TEXT_PP(0)), &org);
+		if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_AUDIT_LOG, &org.id, NULL))
 			members_forbidden();
 		values[0] = UUIDPGetDatum(&org.id);
 	}
 	else
 	{
-		if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_AUDIT_LOG, NULL, NULL))
+		if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_AUDIT_LOG, NULL, NULL))
 			members_forbidden();
 		nulls[0] = 'n';
 	}
@@ -469,7 +464,7 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(plan, values, nulls, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit log");
 
-	mj_open(&buf, '[', &first);
+	mj_open(buf, '[', &first);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	row = SPI_tuptable->vals[i];
@@ -479,30 +474,28 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 
-		mj_elem(&buf, &first);
-		mj_open(&buf, '{', &ofirst);
+		mj_elem(buf, &first);
+		mj_open(buf, '{', &ofirst);
 		u = members_col_uuid(row, desc, "id");
-		mj_kv_uuid(&buf, &ofirst, "id", &u);
-		mj_kv_timestamp(&buf, &ofirst, "time", members_col_timestamptz(row, desc, "time"));
-		kv_text_or_null(&buf, &ofirst, row, desc, "user_id");
-		kv_text_or_null(&buf, &ofirst, row, desc, "organization_id");
-		mj_kv_string(&buf, &ofirst, "action", members_col_text(row, desc, "action"));
-		mj_kv_string(&buf, &ofirst, "resource_type", members_col_text(row, desc, "resource_type"));
+		mj_kv_uuid(buf, &ofirst, "id", &u);
+		mj_kv_timestamp(buf, &ofirst, "time", members_col_timestamptz(row, desc, "time"));
+		kv_text_or_null(buf, &ofirst, row, desc, "user_id");
+		kv_text_or_null(buf, &ofirst, row, desc, "organization_id");
+		mj_kv_string(buf, &ofirst, "action", members_col_text(row, desc, "action"));
+		mj_kv_string(buf, &ofirst, "resource_type", members_col_text(row, desc, "resource_type"));
 		u = members_col_uuid(row, desc, "resource_id");
-		mj_kv_uuid(&buf, &ofirst, "resource_id", &u);
-		mj_kv_string(&buf, &ofirst, "resource_target", members_col_text(row, desc, "resource_target"));
-		mj_key(&buf, &ofirst, "diff");
-		appendStringInfoString(&buf, members_col_text(row, desc, "diff"));
-		mj_key(&buf, &ofirst, "status_code");
-		appendStringInfoString(&buf, members_col_text(row, desc, "status_code"));
-		kv_text_or_null(&buf, &ofirst, row, desc, "ip");
-		kv_text_or_null(&buf, &ofirst, row, desc, "user_agent");
-		kv_text_or_null(&buf, &ofirst, row, desc, "request_id");
-		mj_close(&buf, '}');
+		mj_kv_uuid(buf, &ofirst, "resource_id", &u);
+		mj_kv_string(buf, &ofirst, "resource_target", members_col_text(row, desc, "resource_target"));
+		mj_key(buf, &ofirst, "diff");
+		appendStringInfoString(buf, members_col_text(row, desc, "diff"));
+		mj_key(buf, &ofirst, "status_code");
+		appendStringInfoString(buf, members_col_text(row, desc, "status_code"));
+		kv_text_or_null(buf, &ofirst, row, desc, "ip");
+		kv_text_or_null(buf, &ofirst, row, desc, "user_agent");
+		kv_text_or_null(buf, &ofirst, row, desc, "request_id");
+		mj_close(buf, '}');
 	}
-	mj_close(&buf, ']');
+	mj_close(buf, ']');
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }

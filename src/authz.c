@@ -32,6 +32,7 @@
 
 #include "actor.h"
 #include "authz.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "registry.h"
@@ -327,7 +328,6 @@ members_authorize_user(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("user_id must not be null")));
-	members_subject_cache_sync();
 	parse_names(fcinfo, 1, 2, &action, &resource);
 	object_args(fcinfo, 3, resource, &obj);
 	s = explicit_subject(PG_GETARG_UUID_P(0));
@@ -383,21 +383,19 @@ members_check_permissions(PG_FUNCTION_ARGS)
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	MembersActor actor;
-	StringInfoData buf;
+	MembersCall c;
+	StringInfo	buf = &c.json;
 	bool		first;
 	char	   *key = NULL;
 
-	members_subject_cache_sync();
 	if (!JB_ROOT_IS_OBJECT(checks) || JB_ROOT_IS_SCALAR(checks))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("checks must be a JSON object"),
 				 errdetail("Expected {\"<key>\": {\"object\": {\"resource_type\": ...}, \"action\": ...}, ...}.")));
-	members_current_actor(&actor);
+	members_call_begin(&c, 0);
 
-	initStringInfo(&buf);
-	mj_open(&buf, '{', &first);
+	mj_open(buf, '{', &first);
 	it = JsonbIteratorInit(&checks->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -463,16 +461,16 @@ members_check_permissions(PG_FUNCTION_ARGS)
 						 errmsg("invalid check \"%s\"", key),
 						 errdetail("any_org cannot be combined with an organization.")));
 
-			if (actor.is_system)
+			if (c.actor.is_system)
 				allowed = true;
 			else
-				allowed = members_subject_allowed(members_subject_get(&actor.user_id),
+				allowed = members_subject_allowed(members_subject_get(&c.actor.user_id),
 												  action, &obj);
-			mj_kv_bool(&buf, &first, key, allowed);
+			mj_kv_bool(buf, &first, key, allowed);
 		}
 	}
-	mj_close(&buf, '}');
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	mj_close(buf, '}');
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /* Append the permissions of list l matching (resource, action) under role. */
@@ -583,39 +581,37 @@ members_explain_authorize(PG_FUNCTION_ARGS)
 	int			action;
 	int			resource;
 	MembersObject obj;
-	MembersActor actor;
-	StringInfoData buf;
+	MembersCall c;
+	StringInfo	buf = &c.json;
 	bool		first;
 	bool		ofirst;
 
-	members_subject_cache_sync();
 	parse_names(fcinfo, 0, 1, &action, &resource);
 	object_args(fcinfo, 2, resource, &obj);
-	members_current_actor(&actor);
+	members_call_begin(&c, 0);
 
-	initStringInfo(&buf);
-	mj_open(&buf, '{', &first);
-	mj_key(&buf, &first, "object");
-	mj_open(&buf, '{', &ofirst);
-	mj_kv_string(&buf, &ofirst, "action", members_action_names[action]);
-	mj_kv_string(&buf, &ofirst, "resource_type", members_resource_names[resource]);
+	mj_open(buf, '{', &first);
+	mj_key(buf, &first, "object");
+	mj_open(buf, '{', &ofirst);
+	mj_kv_string(buf, &ofirst, "action", members_action_names[action]);
+	mj_kv_string(buf, &ofirst, "resource_type", members_resource_names[resource]);
 	if (obj.org)
-		mj_kv_uuid(&buf, &ofirst, "organization_id", obj.org);
+		mj_kv_uuid(buf, &ofirst, "organization_id", obj.org);
 	if (obj.owner)
-		mj_kv_uuid(&buf, &ofirst, "owner_id", obj.owner);
-	mj_kv_bool(&buf, &ofirst, "any_org", obj.any_org);
-	mj_close(&buf, '}');
+		mj_kv_uuid(buf, &ofirst, "owner_id", obj.owner);
+	mj_kv_bool(buf, &ofirst, "any_org", obj.any_org);
+	mj_close(buf, '}');
 
-	if (actor.is_system)
+	if (c.actor.is_system)
 	{
-		mj_key(&buf, &first, "actor");
-		appendStringInfoString(&buf, "\"system\"");
-		mj_kv_bool(&buf, &first, "allowed", true);
-		mj_kv_string(&buf, &first, "reason", "the system may do anything");
+		mj_key(buf, &first, "actor");
+		appendStringInfoString(buf, "\"system\"");
+		mj_kv_bool(buf, &first, "allowed", true);
+		mj_kv_string(buf, &first, "reason", "the system may do anything");
 	}
 	else
 	{
-		const MembersSubject *s = members_subject_get(&actor.user_id);
+		const MembersSubject *s = members_subject_get(&c.actor.user_id);
 		MembersDecision d;
 		const char *reason;
 		bool		lfirst;
@@ -636,17 +632,17 @@ members_explain_authorize(PG_FUNCTION_ARGS)
 		else
 			reason = "no permission matches";
 
-		mj_kv_uuid(&buf, &first, "actor", &s->user_id);
-		mj_kv_bool(&buf, &first, "allowed", d.allowed);
-		mj_kv_string(&buf, &first, "reason", reason);
-		mj_key(&buf, &first, "levels");
-		mj_open(&buf, '{', &lfirst);
+		mj_kv_uuid(buf, &first, "actor", &s->user_id);
+		mj_kv_bool(buf, &first, "allowed", d.allowed);
+		mj_kv_string(buf, &first, "reason", reason);
+		mj_key(buf, &first, "levels");
+		mj_open(buf, '{', &lfirst);
 		for (int level = 0; level < MEMBERS_NUM_LEVELS; level++)
-			explain_level(&buf, &lfirst, level_names[level], &d, s, level, &obj, action);
-		mj_close(&buf, '}');
+			explain_level(buf, &lfirst, level_names[level], &d, s, level, &obj, action);
+		mj_close(buf, '}');
 	}
-	mj_close(&buf, '}');
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	mj_close(buf, '}');
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*

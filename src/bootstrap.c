@@ -29,6 +29,7 @@
 #include "assign.h"
 #include "authz.h"
 #include "builtin_roles.h"
+#include "endpoint.h"
 #include "registry.h"
 #include "resolve.h"
 #include "subject.h"
@@ -222,14 +223,12 @@ members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
 Datum
 members_create_organization(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	char	   *name;
 	char	   *display_name;
 	char	   *description;
 	char	   *icon;
 	bool		is_default;
-	StringInfoData buf;
-	MembersUserSwitch sw;
 	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID};
 	Datum		values[5];
 	SPIPlanPtr	plan;
@@ -241,18 +240,14 @@ members_create_organization(PG_FUNCTION_ARGS)
 	icon = members_text_arg_or(fcinfo, 3, "");
 	is_default = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
 
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	members_check_name("organization name", name);
 	if (display_name[0] == '\0')
 		display_name = name;
 	check_trimmed_name(display_name, 64, "display name");
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION, NULL, NULL))
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION, NULL, NULL))
 		forbid("create", "organizations");
 
 	{
@@ -299,10 +294,10 @@ members_create_organization(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not insert organization");
-	members_organization_json(&buf, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	members_organization_json(&c.json, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 
 	/* As in Coder, a user who creates an organization becomes a plain member. */
-	if (!actor.is_system)
+	if (!c.actor.is_system)
 	{
 		Oid			t2[2] = {UUIDOID, UUIDOID};
 		Datum		v2[2];
@@ -314,14 +309,12 @@ members_create_organization(PG_FUNCTION_ARGS)
 							"(organization_id, user_id, roles) VALUES ($1, $2, '{}')",
 							2, t2);
 		v2[0] = UUIDPGetDatum(&org_id);
-		v2[1] = UUIDPGetDatum(&actor.user_id);
+		v2[1] = UUIDPGetDatum(&c.actor.user_id);
 		if (SPI_execute_plan(plan, v2, NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not add the creator as a member");
 	}
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -351,7 +344,7 @@ check_email(const char *email)
 Datum
 members_create_user(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	char	   *username;
 	char	   *email;
 	char	   *name;
@@ -362,8 +355,6 @@ members_create_user(PG_FUNCTION_ARGS)
 	Datum	   *role_datums;
 	int			nkept = 0;
 	ArrayType  *role_array;
-	StringInfoData buf;
-	MembersUserSwitch sw;
 	SPIPlanPtr	plan;
 	Datum		values[6];
 	pg_uuid_t	new_id;
@@ -378,7 +369,7 @@ members_create_user(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(4))
 		roles = members_text_array(PG_GETARG_ARRAYTYPE_P(4), "site_roles", &nroles);
 
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	members_check_name("username", username);
 	check_email(email);
@@ -410,11 +401,7 @@ members_create_user(PG_FUNCTION_ARGS)
 	}
 	role_array = construct_array(role_datums, nkept, TEXTOID, -1, false, TYPALIGN_INT);
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_USER, NULL, NULL))
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_USER, NULL, NULL))
 		forbid("create", "users");
 
 	/* the site roles given, plus the implied member, must be assignable (spec 5.3) */
@@ -426,7 +413,7 @@ members_create_user(PG_FUNCTION_ARGS)
 		for (int i = 0; i < nkept; i++)
 			added[i] = TextDatumGetCString(role_datums[i]);
 		added[nkept] = MEMBERS_ROLE_MEMBER;
-		r = members_check_role_changes(&actor, NULL, added, nkept + 1, NULL, 0, &bad);
+		r = members_check_role_changes(&c.actor, NULL, added, nkept + 1, NULL, 0, &bad);
 		if (r == MEMBERS_ASSIGN_NO_PERMISSION)
 			forbid("assign", "site roles");
 		members_assign_result_raise(r, bad);
@@ -480,11 +467,9 @@ members_create_user(PG_FUNCTION_ARGS)
 		new_id = members_col_uuid(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "id");
 	}
 
-	members_user_json(&buf, &new_id, false);
+	members_user_json(&c.json, &new_id, false);
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -496,10 +481,8 @@ members_create_user(PG_FUNCTION_ARGS)
 Datum
 members_set_workspace_sharing(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
-	StringInfoData buf;
 	Oid			argtypes[2] = {UUIDOID, BOOLOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
@@ -511,14 +494,10 @@ members_set_workspace_sharing(PG_FUNCTION_ARGS)
 	orgarg = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	disabled = PG_GETARG_BOOL(1);
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
-	members_resolve_organization(&actor, orgarg, &org);
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_UPDATE, MEMBERS_RES_ORGANIZATION, &org.id, NULL))
+	members_resolve_organization(&c.actor, orgarg, &org);
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_UPDATE, MEMBERS_RES_ORGANIZATION, &org.id, NULL))
 		members_forbidden();
 
 	plan = members_plan(&plan_set_sharing,
@@ -532,9 +511,7 @@ members_set_workspace_sharing(PG_FUNCTION_ARGS)
 		elog(ERROR, "could not update organization");
 	if (SPI_processed != 1)
 		members_not_found();
-	members_organization_json(&buf, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	members_organization_json(&c.json, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }

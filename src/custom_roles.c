@@ -53,6 +53,7 @@
 #include "builtin_roles.h"
 #include "caps.h"
 #include "custom_roles.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "jsondecode.h"
 #include "jsonout.h"
@@ -561,12 +562,10 @@ role_json(StringInfo buf, const StoredRole *r, const pg_uuid_t *org)
 Datum
 members_insert_custom_role(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
 	RoleRequest req;
 	StoredRole role;
-	StringInfoData buf;
 	StringInfoData perms;
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *failure;
@@ -574,23 +573,18 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	SPIPlanPtr	plan;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);		/* step 1 */
+	members_call_begin(&c, MEMBERS_CALL_SPI);	/* step 1 */
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org); /* step 3 */
+	members_resolve_organization(&c.actor, orgarg, &org); /* step 3 */
 	read_role_request(fcinfo, 1, &req); /* steps 4-10 */
 
 	/* step 11: create on assign_org_role in the organization, else 404 */
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ASSIGN_ORG_ROLE,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ASSIGN_ORG_ROLE,
 							   &org.id, NULL))
 		members_not_found();
 
 	/* step 13 */
-	failure = custom_role_check(&actor, &org.id, &req);
+	failure = custom_role_check(&c.actor, &org.id, &req);
 	if (failure != NULL)
 		role_check_failed(failure);
 
@@ -627,12 +621,10 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 	role.display_name = req.display_name;
 	role.org = req.org;
 
-	audit_role(&actor, &org.id, "create", &role, role_diff(NULL, &role), 200);
-	role_json(&buf, &role, &org.id);
+	audit_role(&c.actor, &org.id, "create", &role, role_diff(NULL, &role), 200);
+	role_json(&c.json, &role, &org.id);
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -644,13 +636,11 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 Datum
 members_update_custom_role(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
 	RoleRequest req;
 	StoredRole old;
 	StoredRole role;
-	StringInfoData buf;
 	StringInfoData perms;
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *failure;
@@ -658,14 +648,9 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	SPIPlanPtr	plan;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);		/* step 1 */
+	members_call_begin(&c, MEMBERS_CALL_SPI);	/* step 1 */
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org); /* step 3 */
+	members_resolve_organization(&c.actor, orgarg, &org); /* step 3 */
 	read_role_request(fcinfo, 1, &req); /* steps 4-10 */
 
 	/*
@@ -673,11 +658,11 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 	 * in Coder, whose handler looks the role up before the refused update,
 	 * a refusal is audited when the role exists.
 	 */
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_UPDATE, MEMBERS_RES_ASSIGN_ORG_ROLE,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_UPDATE, MEMBERS_RES_ASSIGN_ORG_ROLE,
 							   &org.id, NULL))
 	{
 		if (fetch_role(&org.id, req.lname, false, &old))
-			audit_role(&actor, &org.id, "write", &old, NULL, 404);
+			audit_role(&c.actor, &org.id, "write", &old, NULL, 404);
 		members_not_found();
 	}
 
@@ -686,10 +671,10 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 		members_not_found();
 
 	/* step 13 */
-	failure = custom_role_check(&actor, &org.id, &req);
+	failure = custom_role_check(&c.actor, &org.id, &req);
 	if (failure != NULL)
 	{
-		audit_role(&actor, &org.id, "write", &old, NULL, 400);
+		audit_role(&c.actor, &org.id, "write", &old, NULL, 400);
 		role_check_failed(failure);
 	}
 
@@ -714,12 +699,10 @@ members_update_custom_role(PG_FUNCTION_ARGS)
 	role.display_name = req.display_name;
 	role.org = req.org;
 
-	audit_role(&actor, &org.id, "write", &role, role_diff(&old, &role), 200);
-	role_json(&buf, &role, &org.id);
+	audit_role(&c.actor, &org.id, "write", &role, role_diff(&old, &role), 200);
+	role_json(&c.json, &role, &org.id);
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /* Raise the 404 of DELETE for a role that does not exist. */
@@ -741,9 +724,8 @@ no_such_role(const char *lname)
 Datum
 members_delete_custom_role(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
 	StoredRole role;
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	   *lname;
@@ -753,13 +735,9 @@ members_delete_custom_role(PG_FUNCTION_ARGS)
 
 	lname = members_lower(members_text_arg_or(fcinfo, 1, ""));
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);		/* step 1 */
+	members_call_begin(&c, MEMBERS_CALL_SPI);	/* step 1 */
 
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org); /* step 3 */
+	members_resolve_organization(&c.actor, orgarg, &org); /* step 3 */
 	valid_organization_role_request(lname, NULL);	/* steps 6, 7 */
 
 	/*
@@ -768,16 +746,16 @@ members_delete_custom_role(PG_FUNCTION_ARGS)
 	 * organization).  The role is looked up before the delete is
 	 * authorized, so a refused delete is audited.
 	 */
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
 							   &org.id, NULL))
 		members_forbidden();
 	if (!fetch_role(&org.id, lname, false, &role))
 		no_such_role(lname);
 
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ASSIGN_ORG_ROLE,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ASSIGN_ORG_ROLE,
 							   &org.id, NULL))
 	{
-		audit_role(&actor, &org.id, "delete", &role, NULL, 403);
+		audit_role(&c.actor, &org.id, "delete", &role, NULL, 403);
 		members_forbidden();
 	}
 
@@ -814,9 +792,8 @@ members_delete_custom_role(PG_FUNCTION_ARGS)
 		SPI_processed != 1)
 		elog(ERROR, "could not delete custom role");
 
-	audit_role(&actor, &org.id, "delete", &role, role_diff(&role, NULL), 204);
+	audit_role(&c.actor, &org.id, "delete", &role, role_diff(&role, NULL), 204);
 
-	members_restore_user(&sw);
-	SPI_finish();
+	members_call_end(&c);
 	PG_RETURN_VOID();
 }

@@ -47,6 +47,7 @@
 #include "caps.h"
 #include "bootstrap.h"
 #include "builtin_roles.h"
+#include "endpoint.h"
 #include "jsonout.h"
 #include "member_json.h"
 #include "permission.h"
@@ -242,46 +243,37 @@ Datum
 members_organization_members(PG_FUNCTION_ARGS)
 {
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
 	MembersRoleNames *names;
-	StringInfoData buf;
 	SPIPlanPtr	plan;
 	Datum		values[2];
 	bool		first;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org);
+	members_resolve_organization(&c.actor, orgarg, &org);
 	names = members_role_names_load(&org.id, true);
 
-	mj_open(&buf, '[', &first);
+	mj_open(&c.json, '[', &first);
 	values[0] = UUIDPGetDatum(&org.id);
-	if (actor_reads_all_members(&actor, &org.id))
+	if (actor_reads_all_members(&c.actor, &org.id))
 	{
 		plan = cursor_plan(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
 						   1, (Oid[]) {UUIDOID}, 0);
-		append_member_rows(&buf, &first, plan, values, NULL, names, NULL, &org.id);
+		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
 	}
-	else if (!actor.is_system)
+	else if (!c.actor.is_system)
 	{
 		plan = cursor_plan(&plan_members_one,
 						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
 						   2, (Oid[]) {UUIDOID, UUIDOID}, 0);
-		values[1] = UUIDPGetDatum(&actor.user_id);
-		append_member_rows(&buf, &first, plan, values, NULL, names, &actor, &org.id);
+		values[1] = UUIDPGetDatum(&c.actor.user_id);
+		append_member_rows(&c.json, &first, plan, values, NULL, names, &c.actor, &org.id);
 	}
-	mj_close(&buf, ']');
+	mj_close(&c.json, ']');
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -323,11 +315,9 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
 	int32		limit = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
 	int32		offset = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
 	MembersRoleNames *names;
-	StringInfoData buf;
 	StringInfoData detail;
 	SPIPlanPtr	plan;
 	Datum		values[3];
@@ -336,14 +326,9 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	bool		first;
 	bool		ofirst;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org);
+	members_resolve_organization(&c.actor, orgarg, &org);
 
 	initStringInfo(&detail);
 	check_page_param(&detail, "limit", limit);
@@ -361,7 +346,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 						   MEMBERS_MAX_PAGE_LIMIT, limit),
 				 errhint("Use offset to read the next page, or limit 0 for every member.")));
 
-	if (!actor_reads_all_members(&actor, &org.id))
+	if (!actor_reads_all_members(&c.actor, &org.id))
 		members_not_found();
 
 	values[0] = UUIDPGetDatum(&org.id);
@@ -392,9 +377,9 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 											&isnull));
 	SPI_freetuptable(SPI_tuptable);
 
-	mj_open(&buf, '{', &ofirst);
-	mj_key(&buf, &ofirst, "members");
-	mj_open(&buf, '[', &first);
+	mj_open(&c.json, '{', &ofirst);
+	mj_key(&c.json, &ofirst, "members");
+	mj_open(&c.json, '[', &first);
 	if (offset < count)
 	{
 		names = members_role_names_load(&org.id, true);
@@ -430,16 +415,14 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 							   MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
 							   2, (Oid[]) {UUIDOID, INT8OID}, 0);
 		}
-		append_member_rows(&buf, &first, plan, values, NULL, names, NULL, &org.id);
+		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
 	}
-	mj_close(&buf, ']');
-	mj_key(&buf, &ofirst, "count");
-	mj_int64(&buf, count);
-	mj_close(&buf, '}');
+	mj_close(&c.json, ']');
+	mj_key(&c.json, &ofirst, "count");
+	mj_int64(&c.json, count);
+	mj_close(&c.json, '}');
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -540,10 +523,8 @@ Datum
 members_organization_roles(PG_FUNCTION_ARGS)
 {
 	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
-	MembersUserSwitch sw;
-	StringInfoData buf;
 	SPIPlanPtr	plan;
 	Datum		values[1];
 	bool		first;
@@ -551,20 +532,15 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	SPITupleTable *tab;
 	uint64		n;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
-
-	members_resolve_organization(&actor, orgarg, &org);
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
+	members_resolve_organization(&c.actor, orgarg, &org);
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
 							   &org.id, NULL))
 		members_not_found();
 
-	mj_open(&buf, '[', &first);
-	append_builtin_roles(&buf, &first, &actor, MEMBERS_SCOPE_ORG, &org.id,
+	mj_open(&c.json, '[', &first);
+	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_ORG, &org.id,
 						 org.sharing_disabled);
 
 	plan = members_plan(&plan_custom_roles,
@@ -581,7 +557,7 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	n = SPI_processed;
 
 	custom_assignable = n > 0 &&
-		members_can_assign_role(&actor, MEMBERS_ROLE_CUSTOM_ORG, &org.id);
+		members_can_assign_role(&c.actor, MEMBERS_ROLE_CUSTOM_ORG, &org.id);
 	for (uint64 i = 0; i < n; i++)
 	{
 		HeapTuple	row = tab->vals[i];
@@ -604,18 +580,16 @@ members_organization_roles(PG_FUNCTION_ARGS)
 			lists[k] = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
 												 fields[k], false);
 		}
-		mj_elem(&buf, &first);
-		assignable_role_json(&buf, members_col_text(row, desc, "name"), &role_org,
+		mj_elem(&c.json, &first);
+		assignable_role_json(&c.json, members_col_text(row, desc, "name"), &role_org,
 							 members_col_text(row, desc, "display_name"),
 							 lists[0], lists[1], lists[2], NULL, true,
 							 custom_assignable, false);
 	}
 	SPI_freetuptable(tab);
-	mj_close(&buf, ']');
+	mj_close(&c.json, ']');
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -629,20 +603,17 @@ members_organization_roles(PG_FUNCTION_ARGS)
 Datum
 members_site_roles(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
-	StringInfoData buf;
+	MembersCall c;
 	bool		first;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
+	members_call_begin(&c, 0);
 
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ROLE,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ROLE,
 							   NULL, NULL))
 		members_forbidden();
 
-	initStringInfo(&buf);
-	mj_open(&buf, '[', &first);
-	append_builtin_roles(&buf, &first, &actor, MEMBERS_SCOPE_SITE, NULL, false);
-	mj_close(&buf, ']');
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	mj_open(&c.json, '[', &first);
+	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
+	mj_close(&c.json, ']');
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }

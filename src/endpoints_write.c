@@ -56,6 +56,7 @@
 #include "bootstrap.h"
 #include "builtin_roles.h"
 #include "caps.h"
+#include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "member_json.h"
@@ -485,11 +486,10 @@ resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
 /* The resolved target of a change to one organization member. */
 typedef struct MemberChange
 {
-	MembersActor actor;
+	MembersCall call;			/* actor, result buffer, SPI as the owner */
 	MembersOrgRef org;
 	MembersUserRef user;
 	MemberState old_state;
-	MembersUserSwitch sw;
 	MembersAuditEntry audit;
 } MemberChange;
 
@@ -503,20 +503,14 @@ typedef struct MemberChange
 static void
 open_member_change(FunctionCallInfo fcinfo, const char *audit_action, MemberChange *c)
 {
-	char	   *orgarg;
-	char	   *userarg;
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	char	   *userarg = members_text_arg_or(fcinfo, 1, NULL);
 
-	members_subject_cache_sync();
-	members_current_actor(&c->actor);
-	orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	userarg = members_text_arg_or(fcinfo, 1, NULL);
+	members_call_begin(&c->call, MEMBERS_CALL_SPI);
 
-	SPI_connect();
-	members_become_owner(&c->sw);
-
-	members_resolve_organization(&c->actor, orgarg, &c->org);
-	resolve_member_locked(&c->actor, &c->org, userarg, &c->user, &c->old_state);
-	members_audit_entry_init(&c->audit, &c->actor, &c->org.id, audit_action,
+	members_resolve_organization(&c->call.actor, orgarg, &c->org);
+	resolve_member_locked(&c->call.actor, &c->org, userarg, &c->user, &c->old_state);
+	members_audit_entry_init(&c->audit, &c->call.actor, &c->org.id, audit_action,
 					 "organization_member", &c->user.id, c->user.username);
 }
 
@@ -535,16 +529,14 @@ actor_is(const MembersActor *actor, const pg_uuid_t *user_id)
 Datum
 members_add_organization_member(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersOrgRef org;
 	MembersUserRef user;
-	MembersUserSwitch sw;
-	StringInfoData buf;
 	Oid			argtypes[2] = {UUIDOID, UUIDOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
-	char	   *orgarg;
-	char	   *userarg;
+	char	   *orgarg = members_text_arg_or(fcinfo, 0, NULL);
+	char	   *userarg = members_text_arg_or(fcinfo, 1, NULL);
 	char	   *added[1] = {MEMBERS_ROLE_ORG_MEMBER};
 	char	   *bad = NULL;
 	MembersAssignResult r;
@@ -552,18 +544,11 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	MemberState new_state;
 	MembersAuditEntry e;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	orgarg = members_text_arg_or(fcinfo, 0, NULL);
-	userarg = members_text_arg_or(fcinfo, 1, NULL);
-
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	/* path values: organization (read), user (read, as the caller) */
-	members_resolve_organization(&actor, orgarg, &org);
-	members_resolve_user(&actor, userarg, true, &user);
+	members_resolve_organization(&c.actor, orgarg, &org);
+	members_resolve_user(&c.actor, userarg, true, &user);
 
 	/*
 	 * dbauthz InsertOrganizationMember: canAssignRoles(org, added =
@@ -572,11 +557,11 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	 * 404.  The static table's refusal, a 500 in Coder, is reported as the
 	 * 400 that the same check gives on the role-change endpoint.
 	 */
-	r = members_check_role_changes(&actor, &org.id, added, 1, NULL, 0, &bad);
+	r = members_check_role_changes(&c.actor, &org.id, added, 1, NULL, 0, &bad);
 	if (r == MEMBERS_ASSIGN_NO_PERMISSION)
 		members_not_found();
 	members_assign_result_raise(r, bad);
-	if (!members_actor_allowed(&actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION_MEMBER,
+	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_ORGANIZATION_MEMBER,
 							   &org.id, NULL))
 		members_not_found();
 
@@ -608,17 +593,15 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 				 errmsg("user is already an organization member"),
 				 errdetail("%s is already a member of %s", user.username, org.display_name)));
 
-	members_org_member_json(&buf, NULL, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	members_org_member_json(&c.json, NULL, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 						  user.username);
 
-	members_audit_entry_init(&e, &actor, &org.id, "create", "organization_member",
+	members_audit_entry_init(&e, &c.actor, &org.id, "create", "organization_member",
 					 &user.id, user.username);
 	members_audit_record(&e, HTTP_OK, member_diff(&old_state, &new_state));
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
 /*
@@ -637,14 +620,14 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 
 	open_member_change(fcinfo, "delete", &c);
 
-	if (actor_is(&c.actor, &c.user.id))
+	if (actor_is(&c.call.actor, &c.user.id))
 	{
 		members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot remove self from an organization")));
 	}
-	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
+	if (!members_actor_allowed(&c.call.actor, MEMBERS_ACT_DELETE, MEMBERS_RES_ORGANIZATION_MEMBER,
 							   &c.org.id, &c.user.id))
 	{
 		members_audit_record(&c.audit, HTTP_NOT_FOUND, NULL);
@@ -665,8 +648,7 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 
 	members_audit_record(&c.audit, HTTP_NO_CONTENT, member_diff(&c.old_state, &new_state));
 
-	members_restore_user(&c.sw);
-	SPI_finish();
+	members_call_end(&c.call);
 	PG_RETURN_VOID();
 }
 
@@ -680,7 +662,6 @@ Datum
 members_update_organization_member_roles(PG_FUNCTION_ARGS)
 {
 	MemberChange c;
-	StringInfoData buf;
 	Oid			argtypes[3] = {UUIDOID, UUIDOID, TEXTARRAYOID};
 	Datum		values[3];
 	SPIPlanPtr	plan;
@@ -697,10 +678,9 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	MemberState new_state;
 	MembersRoleNames *names;
 
-	initStringInfo(&buf);
 	open_member_change(fcinfo, "write", &c);
 
-	if (actor_is(&c.actor, &c.user.id))
+	if (actor_is(&c.call.actor, &c.user.id))
 	{
 		members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
@@ -728,7 +708,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 	/* requested + organization-member, against the stored roles */
 	change_role_set(c.old_state.roles, c.old_state.nroles, requested, nrequested,
 					MEMBERS_ROLE_ORG_MEMBER, &added, &nadded, &removed, &nremoved);
-	r = members_check_role_changes(&c.actor, &c.org.id, added, nadded,
+	r = members_check_role_changes(&c.call.actor, &c.org.id, added, nadded,
 								   removed, nremoved, &bad);
 	if (r != MEMBERS_ASSIGN_OK)
 	{
@@ -758,14 +738,12 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 
 		/* the display names of the custom roles (the tuptable survives: a read) */
 		names = members_role_names_load(&c.org.id, false);
-		members_org_member_json(&buf, names, row, desc);
+		members_org_member_json(&c.call.json, names, row, desc);
 	}
 
 	members_audit_record(&c.audit, HTTP_OK, member_diff(&c.old_state, &new_state));
 
-	members_restore_user(&c.sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c.call));
 }
 
 /*
@@ -775,14 +753,12 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 Datum
 members_update_user_site_roles(PG_FUNCTION_ARGS)
 {
-	MembersActor actor;
+	MembersCall c;
 	MembersUserRef user;
-	MembersUserSwitch sw;
-	StringInfoData buf;
 	Oid			argtypes[2] = {UUIDOID, TEXTARRAYOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
-	char	   *userarg;
+	char	   *userarg = members_text_arg_or(fcinfo, 0, NULL);
 	char	  **given = NULL;
 	int			ngiven = 0;
 	char	  **requested;
@@ -799,16 +775,10 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	StringInfoData diff;
 	bool		first;
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	userarg = members_text_arg_or(fcinfo, 0, NULL);
-
-	initStringInfo(&buf);
-	SPI_connect();
-	members_become_owner(&sw);
+	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	/* the user param, as the caller (read on the user), then the row lock */
-	members_resolve_user(&actor, userarg, true, &user);
+	members_resolve_user(&c.actor, userarg, true, &user);
 	plan = members_plan(&plan_lock_user,
 						"SELECT u.rbac_roles FROM members.users u "
 						"WHERE u.id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
@@ -827,9 +797,9 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	}
 
 	/* from here on the target is resolved: refusals are audited */
-	members_audit_entry_init(&e, &actor, NULL, "write", "user", &user.id, user.username);
+	members_audit_entry_init(&e, &c.actor, NULL, "write", "user", &user.id, user.username);
 
-	if (actor_is(&actor, &user.id))
+	if (actor_is(&c.actor, &user.id))
 	{
 		members_audit_record(&e, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
@@ -842,7 +812,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	/* requested + member, against the stored roles */
 	change_role_set(stored, nstored, requested, nrequested, MEMBERS_ROLE_MEMBER,
 					&added, &nadded, &removed, &nremoved);
-	r = members_check_role_changes(&actor, NULL, added, nadded,
+	r = members_check_role_changes(&c.actor, NULL, added, nadded,
 								   removed, nremoved, &bad);
 	if (r != MEMBERS_ASSIGN_OK)
 	{
@@ -862,7 +832,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	if (SPI_processed != 1)
 		elog(ERROR, "locked user row disappeared");
 
-	members_user_json(&buf, &user.id, false);
+	members_user_json(&c.json, &user.id, false);
 
 	/* Coder's audit of a user tracks rbac_roles; nothing else changes here */
 	initStringInfo(&diff);
@@ -873,7 +843,5 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 	mj_close(&diff, '}');
 	members_audit_record(&e, HTTP_OK, diff.data);
 
-	members_restore_user(&sw);
-	SPI_finish();
-	PG_RETURN_JSONB_P(members_jsonb_finish(&buf));
+	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
