@@ -66,6 +66,7 @@
 #include "audit.h"
 #include "authz.h"
 #include "caps.h"
+#include "coder_json.h"
 #include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
@@ -385,21 +386,6 @@ members_audit_diff_field(StringInfo buf, bool *first, const char *field,
 }
 
 /*
- * "col": the text output of column col of row as a JSON string, or null.
- * For a uuid column that is what mj_uuid writes.
- */
-static void
-kv_text_or_null(StringInfo buf, bool *first, HeapTuple row, TupleDesc desc,
-				const char *col)
-{
-	mj_key(buf, first, col);
-	if (members_col_isnull(row, desc, col))
-		appendStringInfoString(buf, "null");
-	else
-		mj_string(buf, members_col_text(row, desc, col));
-}
-
-/*
  * SQL: members.audit_log_entries(organization text DEFAULT NULL, "limit"
  * integer DEFAULT 100) returns jsonb.  Newest first (time, then id, both
  * descending).  Without an organization the actor needs site-wide read on
@@ -419,7 +405,6 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	SPIPlanPtr	plan;
-	bool		first;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI);
 	if (limit < 0)
@@ -464,38 +449,7 @@ members_audit_log_entries(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(plan, values, nulls, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit log");
 
-	mj_open(buf, '[', &first);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		ofirst;
-		pg_uuid_t	u;
-
-		CHECK_FOR_INTERRUPTS();
-
-		mj_elem(buf, &first);
-		mj_open(buf, '{', &ofirst);
-		u = members_col_uuid(row, desc, "id");
-		mj_kv_uuid(buf, &ofirst, "id", &u);
-		mj_kv_timestamp(buf, &ofirst, "time", members_col_timestamptz(row, desc, "time"));
-		kv_text_or_null(buf, &ofirst, row, desc, "user_id");
-		kv_text_or_null(buf, &ofirst, row, desc, "organization_id");
-		mj_kv_string(buf, &ofirst, "action", members_col_text(row, desc, "action"));
-		mj_kv_string(buf, &ofirst, "resource_type", members_col_text(row, desc, "resource_type"));
-		u = members_col_uuid(row, desc, "resource_id");
-		mj_kv_uuid(buf, &ofirst, "resource_id", &u);
-		mj_kv_string(buf, &ofirst, "resource_target", members_col_text(row, desc, "resource_target"));
-		mj_key(buf, &ofirst, "diff");
-		appendStringInfoString(buf, members_col_text(row, desc, "diff"));
-		mj_key(buf, &ofirst, "status_code");
-		appendStringInfoString(buf, members_col_text(row, desc, "status_code"));
-		kv_text_or_null(buf, &ofirst, row, desc, "ip");
-		kv_text_or_null(buf, &ofirst, row, desc, "user_agent");
-		kv_text_or_null(buf, &ofirst, row, desc, "request_id");
-		mj_close(buf, '}');
-	}
-	mj_close(buf, ']');
+	members_audit_entries_json(buf, SPI_tuptable, SPI_processed);
 
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }

@@ -33,7 +33,7 @@
 #include "registry.h"
 #include "resolve.h"
 #include "subject.h"
-#include "bootstrap.h"
+#include "coder_json.h"
 #include "ids.h"
 #include "jsonout.h"
 #include "names.h"
@@ -50,7 +50,6 @@ static SPIPlanPtr plan_insert_org = NULL;
 static SPIPlanPtr plan_insert_creator = NULL;
 static SPIPlanPtr plan_user_taken = NULL;
 static SPIPlanPtr plan_insert_user = NULL;
-static SPIPlanPtr plan_user_by_id = NULL;
 static SPIPlanPtr plan_set_sharing = NULL;
 
 /* Display name of a site built-in, or NULL if name is not one. */
@@ -92,128 +91,6 @@ forbid(const char *action, const char *resource)
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("forbidden"),
 			 errdetail("The acting user may not %s %s.", action, resource)));
-}
-
-/* See bootstrap.h. */
-void
-members_organization_json(StringInfo buf, HeapTuple row, TupleDesc desc)
-{
-	bool		first;
-	pg_uuid_t	id = members_col_uuid(row, desc, "id");
-
-	mj_open(buf, '{', &first);
-	mj_kv_uuid(buf, &first, "id", &id);
-	mj_kv_string(buf, &first, "name", members_col_text(row, desc, "name"));
-	mj_kv_string(buf, &first, "display_name", members_col_text(row, desc, "display_name"));
-	mj_kv_string(buf, &first, "description", members_col_text(row, desc, "description"));
-	mj_kv_string(buf, &first, "icon", members_col_text(row, desc, "icon"));
-	mj_kv_bool(buf, &first, "is_default", members_col_bool(row, desc, "is_default"));
-	mj_kv_bool(buf, &first, "workspace_sharing_disabled",
-			   members_col_bool(row, desc, "workspace_sharing_disabled"));
-	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
-	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
-	mj_close(buf, '}');
-}
-
-/* See bootstrap.h. */
-void
-members_slim_roles_json(StringInfo buf, char **names, int n, const pg_uuid_t *org_id)
-{
-	bool		first;
-
-	mj_open(buf, '[', &first);
-	for (int i = 0; i < n; i++)
-	{
-		bool		ofirst;
-		const char *display = org_id ? NULL : site_role_display_name(names[i]);
-
-		mj_elem(buf, &first);
-		mj_open(buf, '{', &ofirst);
-		mj_kv_string(buf, &ofirst, "name", names[i]);
-		mj_kv_string(buf, &ofirst, "display_name", display ? display : "");
-		if (org_id)
-			mj_kv_uuid(buf, &ofirst, "organization_id", org_id);
-		mj_close(buf, '}');
-	}
-	mj_close(buf, ']');
-}
-
-/* See bootstrap.h. */
-void
-members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
-{
-	Oid			argtypes[1] = {UUIDOID};
-	Datum		values[1];
-	SPIPlanPtr	plan;
-	HeapTuple	row;
-	TupleDesc	desc;
-	bool		first;
-	bool		isnull;
-	Datum		d;
-	char	   *s;
-	char	  **roles;
-	int			nroles;
-
-	plan = members_plan(&plan_user_by_id,
-						"SELECT u.id, u.username, u.email, u.name, u.avatar_url, u.status, "
-						"u.login_type, u.rbac_roles, u.created_at, u.updated_at, u.last_seen_at, "
-						"ARRAY(SELECT m.organization_id FROM members.organization_members m "
-						"      WHERE m.user_id OPERATOR(pg_catalog.=) u.id "
-						"      ORDER BY m.organization_id) AS organization_ids "
-						"FROM members.users u WHERE u.id OPERATOR(pg_catalog.=) $1",
-						1, argtypes);
-	values[0] = UUIDPGetDatum(user_id);
-	if (SPI_execute_plan(plan, values, NULL, read_only, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read user");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("resource not found or you do not have access to this resource")));
-	row = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-
-	mj_open(buf, '{', &first);
-	mj_kv_uuid(buf, &first, "id", user_id);
-	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
-	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
-	/* name and avatar_url are omitempty in codersdk.MinimalUser */
-	s = members_col_text(row, desc, "name");
-	if (s[0] != '\0')
-		mj_kv_string(buf, &first, "name", s);
-	s = members_col_text(row, desc, "avatar_url");
-	if (s[0] != '\0')
-		mj_kv_string(buf, &first, "avatar_url", s);
-	mj_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
-	mj_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
-
-	d = members_col_datum(row, desc, "rbac_roles", &isnull);
-	roles = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &nroles);
-	mj_key(buf, &first, "roles");
-	members_slim_roles_json(buf, roles, nroles, NULL);
-
-	d = members_col_datum(row, desc, "organization_ids", &isnull);
-	{
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-		bool		afirst;
-
-		deconstruct_array(DatumGetArrayTypeP(d), UUIDOID, UUID_LEN, false,
-						  TYPALIGN_CHAR, &elems, &nulls, &n);
-		mj_key(buf, &first, "organization_ids");
-		mj_open(buf, '[', &afirst);
-		for (int i = 0; i < n; i++)
-		{
-			mj_elem(buf, &afirst);
-			mj_uuid(buf, DatumGetUUIDP(elems[i]));
-		}
-		mj_close(buf, ']');
-	}
-	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
-	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
-	/* a time.Time tagged omitempty, which Go never omits: the zero time until seen */
-	mj_kv_timestamp(buf, &first, "last_seen_at", members_col_timestamptz(row, desc, "last_seen_at"));
-	mj_close(buf, '}');
 }
 
 /*

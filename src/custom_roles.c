@@ -52,6 +52,7 @@
 #include "authz.h"
 #include "builtin_roles.h"
 #include "caps.h"
+#include "coder_json.h"
 #include "custom_roles.h"
 #include "endpoint.h"
 #include "ids.h"
@@ -531,25 +532,16 @@ audit_role(const MembersActor *actor, const pg_uuid_t *org, const char *action,
 	members_audit_record(&e, status, diff);
 }
 
-/* Coder's Role object of a custom role (spec 1.3, db2sdk.Role). */
+/* Coder's Role object of a custom role (db2sdk.Role: organization permissions only). */
 static void
-role_json(StringInfo buf, const StoredRole *r, const pg_uuid_t *org)
+role_json(StringInfo buf, const StoredRole *role, const pg_uuid_t *org)
 {
-	bool		first;
+	MembersRoleJson r = {
+		.name = role->name, .org_id = org, .display_name = role->display_name,
+		.org = role->org, .member_null = true
+	};
 
-	mj_open(buf, '{', &first);
-	mj_kv_string(buf, &first, "name", r->name);
-	mj_kv_uuid(buf, &first, "organization_id", org);
-	mj_kv_string(buf, &first, "display_name", r->display_name);
-	mj_key(buf, &first, "site_permissions");
-	appendStringInfoString(buf, "[]");
-	mj_key(buf, &first, "user_permissions");
-	appendStringInfoString(buf, "[]");
-	mj_key(buf, &first, "organization_permissions");
-	members_permlist_to_json(buf, r->org);
-	mj_key(buf, &first, "organization_member_permissions");
-	appendStringInfoString(buf, "null");
-	mj_close(buf, '}');
+	members_role_json(buf, &r);
 }
 
 /*---- the endpoints ----*/

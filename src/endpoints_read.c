@@ -45,11 +45,10 @@
 #include "assign.h"
 #include "authz.h"
 #include "caps.h"
-#include "bootstrap.h"
 #include "builtin_roles.h"
+#include "coder_json.h"
 #include "endpoint.h"
 #include "jsonout.h"
-#include "member_json.h"
 #include "permission.h"
 #include "registry.h"
 #include "resolve.h"
@@ -94,45 +93,6 @@ static SPIPlanPtr plan_custom_roles = NULL;
 	"ORDER BY pg_catalog.lower(u.username), u.id "
 
 /*
- * Append one OrganizationMemberWithUserData object (spec 1.3) for a row of
- * MEMBER_SELECT: the user's fields, "global_roles" (the stored site roles
- * as SlimRoles without organization_id; the implied member is not added),
- * then the OrganizationMember fields flattened in.
- */
-static void
-member_with_user_json(StringInfo buf, const MembersRoleNames *names,
-					  HeapTuple row, TupleDesc desc)
-{
-	bool		first;
-	bool		isnull;
-	Datum		d;
-	char	  **site_roles;
-	int			nsite_roles;
-	char	   *s;
-
-	mj_open(buf, '{', &first);
-	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
-	/* name and avatar_url are omitempty in codersdk.MinimalUser */
-	s = members_col_text(row, desc, "name");
-	if (s[0] != '\0')
-		mj_kv_string(buf, &first, "name", s);
-	s = members_col_text(row, desc, "avatar_url");
-	if (s[0] != '\0')
-		mj_kv_string(buf, &first, "avatar_url", s);
-	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
-
-	d = members_col_datum(row, desc, "rbac_roles", &isnull);
-	if (isnull)
-		elog(ERROR, "users.rbac_roles is unexpectedly null");
-	site_roles = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &nsite_roles);
-	mj_key(buf, &first, "global_roles");
-	members_slim_roles_json(buf, site_roles, nsite_roles, NULL);
-
-	members_org_member_fields(buf, &first, names, row, desc);
-	mj_close(buf, '}');
-}
-
-/*
  * Run a plan returning MEMBER_SELECT's columns (prepared with cursor_plan)
  * as a read-only cursor and append each row as an array element (*first
  * as for mj_elem).  When check_actor is not NULL, rows that actor may not
@@ -147,6 +107,8 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 {
 	Portal		portal;
 	MemoryContext rowcxt;
+	MembersMemberCols cols;
+	bool		have_cols = false;
 
 	portal = SPI_cursor_open(NULL, plan, values, nulls, true);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -165,6 +127,12 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 			SPI_freetuptable(tab);
 			break;
 		}
+		/* every batch of the cursor has the same columns */
+		if (!have_cols)
+		{
+			members_member_cols(tab->tupdesc, true, &cols);
+			have_cols = true;
+		}
 		for (uint64 i = 0; i < n; i++)
 		{
 			HeapTuple	row = tab->vals[i];
@@ -175,7 +143,7 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 
 			if (check_actor != NULL)
 			{
-				pg_uuid_t	user_id = members_col_uuid(row, tab->tupdesc, "user_id");
+				pg_uuid_t	user_id = members_colno_uuid(row, tab->tupdesc, cols.user_id);
 
 				visible = members_actor_allowed(check_actor, MEMBERS_ACT_READ,
 												MEMBERS_RES_ORGANIZATION_MEMBER,
@@ -184,7 +152,7 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 			if (visible)
 			{
 				mj_elem(buf, first);
-				member_with_user_json(buf, names, row, tab->tupdesc);
+				members_org_member_with_user_json(buf, names, row, tab->tupdesc, &cols);
 			}
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
@@ -425,42 +393,6 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
-/*
- * Append one AssignableRoles object (spec 1.3): the Role fields, then
- * "assignable" and "built_in".  org_id NULL omits "organization_id" (site
- * roles); member NULL with member_null writes JSON null for
- * "organization_member_permissions" (custom roles, db2sdk.Role).
- */
-static void
-assignable_role_json(StringInfo buf, const char *name, const pg_uuid_t *org_id,
-					 const char *display_name,
-					 const MembersPermList *site, const MembersPermList *user,
-					 const MembersPermList *org, const MembersPermList *member,
-					 bool member_null, bool assignable, bool built_in)
-{
-	bool		first;
-
-	mj_open(buf, '{', &first);
-	mj_kv_string(buf, &first, "name", name);
-	if (org_id != NULL)
-		mj_kv_uuid(buf, &first, "organization_id", org_id);
-	mj_kv_string(buf, &first, "display_name", display_name);
-	mj_key(buf, &first, "site_permissions");
-	members_permlist_to_json(buf, site);
-	mj_key(buf, &first, "user_permissions");
-	members_permlist_to_json(buf, user);
-	mj_key(buf, &first, "organization_permissions");
-	members_permlist_to_json(buf, org);
-	mj_key(buf, &first, "organization_member_permissions");
-	if (member_null)
-		appendStringInfoString(buf, "null");
-	else
-		members_permlist_to_json(buf, member);
-	mj_kv_bool(buf, &first, "assignable", assignable);
-	mj_kv_bool(buf, &first, "built_in", built_in);
-	mj_close(buf, '}');
-}
-
 /* qsort comparator: built-in roles by name. */
 static int
 builtin_by_name(const void *a, const void *b)
@@ -500,12 +432,15 @@ append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
 	for (int i = 0; i < n; i++)
 	{
 		const MembersBuiltinRole *b = roles[i];
+		MembersRoleJson r = {
+			.name = b->name, .org_id = org_id, .display_name = b->display_name,
+			.site = &b->site, .user = &b->user, .org = &b->org, .member = &b->member
+		};
 
 		mj_elem(buf, first);
-		assignable_role_json(buf, b->name, org_id, b->display_name,
-							 &b->site, &b->user, &b->org, &b->member, false,
-							 members_can_assign_role(actor, b->name, org_id),
-							 true);
+		members_assignable_role_json(buf, &r,
+									 members_can_assign_role(actor, b->name, org_id),
+									 true);
 	}
 	pfree(roles);
 }
@@ -580,11 +515,16 @@ members_organization_roles(PG_FUNCTION_ARGS)
 			lists[k] = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
 												 fields[k], false);
 		}
-		mj_elem(&c.json, &first);
-		assignable_role_json(&c.json, members_col_text(row, desc, "name"), &role_org,
-							 members_col_text(row, desc, "display_name"),
-							 lists[0], lists[1], lists[2], NULL, true,
-							 custom_assignable, false);
+		{
+			MembersRoleJson r = {
+				.name = members_col_text(row, desc, "name"), .org_id = &role_org,
+				.display_name = members_col_text(row, desc, "display_name"),
+				.site = lists[0], .user = lists[1], .org = lists[2], .member_null = true
+			};
+
+			mj_elem(&c.json, &first);
+			members_assignable_role_json(&c.json, &r, custom_assignable, false);
+		}
 	}
 	SPI_freetuptable(tab);
 	mj_close(&c.json, ']');

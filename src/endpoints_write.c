@@ -53,13 +53,12 @@
 #include "assign.h"
 #include "audit.h"
 #include "authz.h"
-#include "bootstrap.h"
 #include "builtin_roles.h"
 #include "caps.h"
+#include "coder_json.h"
 #include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
-#include "member_json.h"
 #include "names.h"
 #include "registry.h"
 #include "resolve.h"
@@ -175,21 +174,39 @@ member_diff(const MemberState *old, const MemberState *new)
 	return b.data;
 }
 
-/* A member state from an SPI row with MEMBER_COLUMNS. */
+/* A member state from the SPI row of SPI_tuptable with MEMBER_COLUMNS. */
 static void
 member_state_from_row(MemberState *st, HeapTuple row, TupleDesc desc,
-					  const char *username)
+					  const MembersMemberCols *cols, const char *username)
 {
 	bool		isnull;
 	Datum		d;
 
 	st->present = true;
 	st->username = username;
-	st->user_id = members_col_uuid(row, desc, "user_id");
-	st->created_at = members_col_timestamptz(row, desc, "created_at");
-	st->updated_at = members_col_timestamptz(row, desc, "updated_at");
-	d = members_col_datum(row, desc, "roles", &isnull);
+	st->user_id = members_colno_uuid(row, desc, cols->user_id);
+	st->created_at = members_colno_timestamptz(row, desc, cols->created_at);
+	st->updated_at = members_colno_timestamptz(row, desc, cols->updated_at);
+	d = members_colno_datum(row, desc, cols->roles, &isnull);
 	st->roles = members_text_array(DatumGetArrayTypeP(d), "roles", &st->nroles);
+}
+
+/*
+ * The first row of tab (one member, MEMBER_COLUMNS): its state, and the
+ * OrganizationMember object appended to json when json is not NULL.
+ */
+static void
+member_row(SPITupleTable *tab, MemberState *st, const char *username,
+		   StringInfo json, const MembersRoleNames *names)
+{
+	HeapTuple	row = tab->vals[0];
+	TupleDesc	desc = tab->tupdesc;
+	MembersMemberCols cols;
+
+	members_member_cols(desc, false, &cols);
+	member_state_from_row(st, row, desc, &cols, username);
+	if (json != NULL)
+		members_org_member_json(json, names, row, desc, &cols);
 }
 
 /*---- role lists ----*/
@@ -479,8 +496,7 @@ resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
 		elog(ERROR, "could not lock organization member");
 	if (SPI_processed != 1)
 		members_not_found();
-	member_state_from_row(old, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  user->username);
+	member_row(SPI_tuptable, old, user->username, NULL, NULL);
 }
 
 /* The resolved target of a change to one organization member. */
@@ -593,9 +609,7 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 				 errmsg("user is already an organization member"),
 				 errdetail("%s is already a member of %s", user.username, org.display_name)));
 
-	members_org_member_json(&c.json, NULL, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
-	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  user.username);
+	member_row(SPI_tuptable, &new_state, user.username, &c.json, NULL);
 
 	members_audit_entry_init(&e, &c.actor, &org.id, "create", "organization_member",
 					 &user.id, user.username);
@@ -730,15 +744,12 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 		elog(ERROR, "could not update organization member roles");
 	if (SPI_processed != 1)
 		elog(ERROR, "locked organization member row disappeared");
-	member_state_from_row(&new_state, SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-						  c.user.username);
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		SPITupleTable *updated = SPI_tuptable;
 
-		/* the display names of the custom roles (the tuptable survives: a read) */
+		/* the display names of the custom roles (updated survives: a read) */
 		names = members_role_names_load(&c.org.id, false);
-		members_org_member_json(&c.call.json, names, row, desc);
+		member_row(updated, &new_state, c.user.username, &c.call.json, names);
 	}
 
 	members_audit_record(&c.audit, HTTP_OK, member_diff(&c.old_state, &new_state));

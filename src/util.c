@@ -137,9 +137,9 @@ members_util_reset(void)
 	cached_owner = InvalidOid;
 }
 
-/* Column number of col, or raise. */
-static int
-col_number(TupleDesc desc, const char *col)
+/* See util.h. */
+int
+members_col_number(TupleDesc desc, const char *col)
 {
 	int			n = SPI_fnumber(desc, col);
 
@@ -150,46 +150,46 @@ col_number(TupleDesc desc, const char *col)
 
 /* See util.h. */
 Datum
-members_col_datum(HeapTuple row, TupleDesc desc, const char *col, bool *isnull)
+members_colno_datum(HeapTuple row, TupleDesc desc, int n, bool *isnull)
 {
-	return SPI_getbinval(row, desc, col_number(desc, col), isnull);
+	return SPI_getbinval(row, desc, n, isnull);
 }
 
 /* See util.h. */
 bool
-members_col_isnull(HeapTuple row, TupleDesc desc, const char *col)
+members_colno_isnull(HeapTuple row, TupleDesc desc, int n)
 {
 	bool		isnull;
 
-	(void) SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	(void) SPI_getbinval(row, desc, n, &isnull);
 	return isnull;
 }
 
 /* See util.h. */
 char *
-members_col_text(HeapTuple row, TupleDesc desc, const char *col)
+members_colno_text(HeapTuple row, TupleDesc desc, int n)
 {
-	char	   *v = SPI_getvalue(row, desc, col_number(desc, col));
+	char	   *v = SPI_getvalue(row, desc, n);
 
 	return v ? v : pstrdup("");
 }
 
 /* See util.h. */
 bool
-members_col_bool(HeapTuple row, TupleDesc desc, const char *col)
+members_colno_bool(HeapTuple row, TupleDesc desc, int n)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	Datum		d = SPI_getbinval(row, desc, n, &isnull);
 
 	return !isnull && DatumGetBool(d);
 }
 
 /* See util.h. */
 pg_uuid_t
-members_col_uuid(HeapTuple row, TupleDesc desc, const char *col)
+members_colno_uuid(HeapTuple row, TupleDesc desc, int n)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	Datum		d = SPI_getbinval(row, desc, n, &isnull);
 	pg_uuid_t	r;
 
 	if (isnull)
@@ -201,14 +201,57 @@ members_col_uuid(HeapTuple row, TupleDesc desc, const char *col)
 
 /* See util.h. */
 TimestampTz
-members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col)
+members_colno_timestamptz(HeapTuple row, TupleDesc desc, int n)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(row, desc, col_number(desc, col), &isnull);
+	Datum		d = SPI_getbinval(row, desc, n, &isnull);
 
 	if (isnull)
-		elog(ERROR, "column \"%s\" is unexpectedly null", col);
+		elog(ERROR, "column \"%s\" is unexpectedly null",
+			 NameStr(TupleDescAttr(desc, n - 1)->attname));
 	return DatumGetTimestampTz(d);
+}
+
+/* See util.h. */
+Datum
+members_col_datum(HeapTuple row, TupleDesc desc, const char *col, bool *isnull)
+{
+	return members_colno_datum(row, desc, members_col_number(desc, col), isnull);
+}
+
+/* See util.h. */
+bool
+members_col_isnull(HeapTuple row, TupleDesc desc, const char *col)
+{
+	return members_colno_isnull(row, desc, members_col_number(desc, col));
+}
+
+/* See util.h. */
+char *
+members_col_text(HeapTuple row, TupleDesc desc, const char *col)
+{
+	return members_colno_text(row, desc, members_col_number(desc, col));
+}
+
+/* See util.h. */
+bool
+members_col_bool(HeapTuple row, TupleDesc desc, const char *col)
+{
+	return members_colno_bool(row, desc, members_col_number(desc, col));
+}
+
+/* See util.h. */
+pg_uuid_t
+members_col_uuid(HeapTuple row, TupleDesc desc, const char *col)
+{
+	return members_colno_uuid(row, desc, members_col_number(desc, col));
+}
+
+/* See util.h. */
+TimestampTz
+members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col)
+{
+	return members_colno_timestamptz(row, desc, members_col_number(desc, col));
 }
 
 /* See util.h. */

@@ -56,7 +56,9 @@ extern void members_util_reset(void);
 /*
  * Column access on SPI_tuptable rows by column name.  Each raises on a
  * missing column (a can't-happen programming error).  members_col_text
- * returns a palloc'd string ("" for NULL); members_col_isnull reports NULL.
+ * returns a palloc'd string ("" for NULL); members_col_isnull reports NULL;
+ * members_col_uuid gives the nil uuid for NULL; members_col_timestamptz
+ * raises for NULL.
  */
 extern bool members_col_isnull(HeapTuple row, TupleDesc desc, const char *col);
 extern char *members_col_text(HeapTuple row, TupleDesc desc, const char *col);
@@ -64,6 +66,18 @@ extern bool members_col_bool(HeapTuple row, TupleDesc desc, const char *col);
 extern pg_uuid_t members_col_uuid(HeapTuple row, TupleDesc desc, const char *col);
 extern TimestampTz members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col);
 extern Datum members_col_datum(HeapTuple row, TupleDesc desc, const char *col, bool *isnull);
+
+/*
+ * The same by column number, for loops over many rows: look each number up
+ * once per result with members_col_number (raises on a missing column).
+ */
+extern int	members_col_number(TupleDesc desc, const char *col);
+extern bool members_colno_isnull(HeapTuple row, TupleDesc desc, int n);
+extern char *members_colno_text(HeapTuple row, TupleDesc desc, int n);
+extern bool members_colno_bool(HeapTuple row, TupleDesc desc, int n);
+extern pg_uuid_t members_colno_uuid(HeapTuple row, TupleDesc desc, int n);
+extern TimestampTz members_colno_timestamptz(HeapTuple row, TupleDesc desc, int n);
+extern Datum members_colno_datum(HeapTuple row, TupleDesc desc, int n, bool *isnull);
 
 /*
  * Elements of a one-dimensional text[] as palloc'd C strings; NULL elements

@@ -1,0 +1,441 @@
+/*-------------------------------------------------------------------------
+ *
+ * coder_json.c
+ *		Coder's JSON shapes; see coder_json.h.
+ *
+ * IDENTIFICATION
+ *		src/coder_json.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "builtin_roles.h"
+#include "coder_json.h"
+#include "jsonout.h"
+#include "util.h"
+
+struct MembersRoleNames
+{
+	int			n;
+	char	  **names;			/* sorted by name (the query's order) */
+	char	  **display_names;
+};
+
+static SPIPlanPtr plan_role_names = NULL;
+static SPIPlanPtr plan_user_by_id = NULL;
+
+/*
+ * "key": s, left out when s is empty: Go's omitempty, which codersdk puts
+ * on MinimalUser's name and avatar_url.
+ */
+static void
+kv_string_omitempty(StringInfo buf, bool *first, const char *key, const char *s)
+{
+	if (s[0] != '\0')
+		mj_kv_string(buf, first, key, s);
+}
+
+/* "key": [roles as SlimRoles], from a text[] datum. */
+static void
+kv_slim_roles(StringInfo buf, bool *first, const char *key, Datum roles,
+			  const char *what, const MembersRoleNames *names,
+			  const pg_uuid_t *org_id)
+{
+	char	  **elems;
+	int			n;
+
+	elems = members_text_array(DatumGetArrayTypeP(roles), what, &n);
+	mj_key(buf, first, key);
+	members_slim_roles_json(buf, names, elems, n, org_id);
+}
+
+/*---- roles ----*/
+
+/* See coder_json.h. */
+MembersRoleNames *
+members_role_names_load(const pg_uuid_t *org_id, bool read_only)
+{
+	Oid			argtypes[1] = {UUIDOID};
+	Datum		values[1];
+	SPIPlanPtr	plan;
+	MembersRoleNames *r;
+	MemoryContext caller = CurrentMemoryContext;
+	int			name_col;
+	int			display_col;
+
+	plan = members_plan(&plan_role_names,
+						"SELECT c.name, c.display_name FROM members.custom_roles c "
+						"WHERE c.organization_id OPERATOR(pg_catalog.=) $1 "
+						"ORDER BY c.name COLLATE pg_catalog.\"C\"",
+						1, argtypes);
+	values[0] = UUIDPGetDatum(org_id);
+	if (SPI_execute_plan(plan, values, NULL, read_only, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read custom role names");
+
+	r = MemoryContextAlloc(caller, sizeof(MembersRoleNames));
+	r->n = (int) SPI_processed;
+	r->names = MemoryContextAlloc(caller, sizeof(char *) * Max(r->n, 1));
+	r->display_names = MemoryContextAlloc(caller, sizeof(char *) * Max(r->n, 1));
+	name_col = members_col_number(SPI_tuptable->tupdesc, "name");
+	display_col = members_col_number(SPI_tuptable->tupdesc, "display_name");
+	for (int i = 0; i < r->n; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+
+		r->names[i] = MemoryContextStrdup(caller, members_colno_text(row, SPI_tuptable->tupdesc, name_col));
+		r->display_names[i] = MemoryContextStrdup(caller, members_colno_text(row, SPI_tuptable->tupdesc, display_col));
+	}
+	return r;
+}
+
+/* Display name of a custom role, or NULL (binary search). */
+static const char *
+custom_display_name(const MembersRoleNames *names, const char *role)
+{
+	int			lo = 0;
+	int			hi = names ? names->n - 1 : -1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(names->names[mid], role);
+
+		if (c == 0)
+			return names->display_names[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* See coder_json.h. */
+void
+members_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
+						char **roles, int n, const pg_uuid_t *org_id)
+{
+	MembersRoleScope scope = org_id ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE;
+	bool		first;
+
+	mj_open(buf, '[', &first);
+	for (int i = 0; i < n; i++)
+	{
+		const MembersBuiltinRole *b = members_builtin_role(roles[i], scope, false);
+		const char *display = b ? b->display_name : NULL;
+		bool		ofirst;
+
+		CHECK_FOR_INTERRUPTS();
+		if (display == NULL && org_id != NULL)
+			display = custom_display_name(names, roles[i]);
+		mj_elem(buf, &first);
+		mj_open(buf, '{', &ofirst);
+		mj_kv_string(buf, &ofirst, "name", roles[i]);
+		mj_kv_string(buf, &ofirst, "display_name", display ? display : "");
+		if (org_id)
+			mj_kv_uuid(buf, &ofirst, "organization_id", org_id);
+		mj_close(buf, '}');
+	}
+	mj_close(buf, ']');
+}
+
+/* The Role fields (no braces). */
+static void
+role_fields(StringInfo buf, bool *first, const MembersRoleJson *r)
+{
+	mj_kv_string(buf, first, "name", r->name);
+	if (r->org_id != NULL)
+		mj_kv_uuid(buf, first, "organization_id", r->org_id);
+	mj_kv_string(buf, first, "display_name", r->display_name);
+	mj_key(buf, first, "site_permissions");
+	members_permlist_to_json(buf, r->site);
+	mj_key(buf, first, "user_permissions");
+	members_permlist_to_json(buf, r->user);
+	mj_key(buf, first, "organization_permissions");
+	members_permlist_to_json(buf, r->org);
+	mj_key(buf, first, "organization_member_permissions");
+	if (r->member_null)
+		appendStringInfoString(buf, "null");
+	else
+		members_permlist_to_json(buf, r->member);
+}
+
+/* See coder_json.h. */
+void
+members_role_json(StringInfo buf, const MembersRoleJson *r)
+{
+	bool		first;
+
+	mj_open(buf, '{', &first);
+	role_fields(buf, &first, r);
+	mj_close(buf, '}');
+}
+
+/* See coder_json.h. */
+void
+members_assignable_role_json(StringInfo buf, const MembersRoleJson *r,
+							 bool assignable, bool built_in)
+{
+	bool		first;
+
+	mj_open(buf, '{', &first);
+	role_fields(buf, &first, r);
+	mj_kv_bool(buf, &first, "assignable", assignable);
+	mj_kv_bool(buf, &first, "built_in", built_in);
+	mj_close(buf, '}');
+}
+
+/*---- organizations and users ----*/
+
+/* See coder_json.h. */
+void
+members_organization_json(StringInfo buf, HeapTuple row, TupleDesc desc)
+{
+	bool		first;
+	pg_uuid_t	id = members_col_uuid(row, desc, "id");
+
+	mj_open(buf, '{', &first);
+	mj_kv_uuid(buf, &first, "id", &id);
+	mj_kv_string(buf, &first, "name", members_col_text(row, desc, "name"));
+	mj_kv_string(buf, &first, "display_name", members_col_text(row, desc, "display_name"));
+	mj_kv_string(buf, &first, "description", members_col_text(row, desc, "description"));
+	mj_kv_string(buf, &first, "icon", members_col_text(row, desc, "icon"));
+	mj_kv_bool(buf, &first, "is_default", members_col_bool(row, desc, "is_default"));
+	mj_kv_bool(buf, &first, "workspace_sharing_disabled",
+			   members_col_bool(row, desc, "workspace_sharing_disabled"));
+	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	mj_close(buf, '}');
+}
+
+/* See coder_json.h. */
+void
+members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
+{
+	Oid			argtypes[1] = {UUIDOID};
+	Datum		values[1];
+	SPIPlanPtr	plan;
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		first;
+	bool		afirst;
+	bool		isnull;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	plan = members_plan(&plan_user_by_id,
+						"SELECT u.id, u.username, u.email, u.name, u.avatar_url, u.status, "
+						"u.login_type, u.rbac_roles, u.created_at, u.updated_at, u.last_seen_at, "
+						"ARRAY(SELECT m.organization_id FROM members.organization_members m "
+						"      WHERE m.user_id OPERATOR(pg_catalog.=) u.id "
+						"      ORDER BY m.organization_id) AS organization_ids "
+						"FROM members.users u WHERE u.id OPERATOR(pg_catalog.=) $1",
+						1, argtypes);
+	values[0] = UUIDPGetDatum(user_id);
+	if (SPI_execute_plan(plan, values, NULL, read_only, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read user");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("resource not found or you do not have access to this resource")));
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+
+	mj_open(buf, '{', &first);
+	mj_kv_uuid(buf, &first, "id", user_id);
+	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
+	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
+	kv_string_omitempty(buf, &first, "name", members_col_text(row, desc, "name"));
+	kv_string_omitempty(buf, &first, "avatar_url", members_col_text(row, desc, "avatar_url"));
+	mj_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
+	mj_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
+	kv_slim_roles(buf, &first, "roles",
+				  members_col_datum(row, desc, "rbac_roles", &isnull),
+				  "rbac_roles", NULL, NULL);
+
+	deconstruct_array(DatumGetArrayTypeP(members_col_datum(row, desc, "organization_ids", &isnull)),
+					  UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &elems, &nulls, &n);
+	mj_key(buf, &first, "organization_ids");
+	mj_open(buf, '[', &afirst);
+	for (int i = 0; i < n; i++)
+	{
+		mj_elem(buf, &afirst);
+		mj_uuid(buf, DatumGetUUIDP(elems[i]));
+	}
+	mj_close(buf, ']');
+	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	/* a time.Time tagged omitempty, which Go never omits: the zero time until seen */
+	mj_kv_timestamp(buf, &first, "last_seen_at", members_col_timestamptz(row, desc, "last_seen_at"));
+	mj_close(buf, '}');
+}
+
+/*---- organization members ----*/
+
+/* See coder_json.h. */
+void
+members_member_cols(TupleDesc desc, bool with_user, MembersMemberCols *cols)
+{
+	memset(cols, 0, sizeof(*cols));
+	cols->user_id = members_col_number(desc, "user_id");
+	cols->organization_id = members_col_number(desc, "organization_id");
+	cols->created_at = members_col_number(desc, "created_at");
+	cols->updated_at = members_col_number(desc, "updated_at");
+	cols->roles = members_col_number(desc, "roles");
+	if (!with_user)
+		return;
+	cols->username = members_col_number(desc, "username");
+	cols->name = members_col_number(desc, "name");
+	cols->avatar_url = members_col_number(desc, "avatar_url");
+	cols->email = members_col_number(desc, "email");
+	cols->rbac_roles = members_col_number(desc, "rbac_roles");
+}
+
+/*
+ * The OrganizationMember fields (no braces), so that
+ * OrganizationMemberWithUserData can flatten them in.
+ */
+static void
+org_member_fields(StringInfo buf, bool *first, const MembersRoleNames *names,
+				  HeapTuple row, TupleDesc desc, const MembersMemberCols *cols)
+{
+	pg_uuid_t	user_id = members_colno_uuid(row, desc, cols->user_id);
+	pg_uuid_t	org_id = members_colno_uuid(row, desc, cols->organization_id);
+	bool		isnull;
+
+	mj_kv_uuid(buf, first, "user_id", &user_id);
+	mj_kv_uuid(buf, first, "organization_id", &org_id);
+	mj_kv_timestamp(buf, first, "created_at", members_colno_timestamptz(row, desc, cols->created_at));
+	mj_kv_timestamp(buf, first, "updated_at", members_colno_timestamptz(row, desc, cols->updated_at));
+	kv_slim_roles(buf, first, "roles",
+				  members_colno_datum(row, desc, cols->roles, &isnull),
+				  "roles", names, &org_id);
+}
+
+/* See coder_json.h. */
+void
+members_org_member_json(StringInfo buf, const MembersRoleNames *names,
+						HeapTuple row, TupleDesc desc, const MembersMemberCols *cols)
+{
+	bool		first;
+
+	mj_open(buf, '{', &first);
+	org_member_fields(buf, &first, names, row, desc, cols);
+	mj_close(buf, '}');
+}
+
+/* See coder_json.h. */
+void
+members_org_member_with_user_json(StringInfo buf, const MembersRoleNames *names,
+								  HeapTuple row, TupleDesc desc,
+								  const MembersMemberCols *cols)
+{
+	bool		first;
+	bool		isnull;
+	Datum		d;
+
+	mj_open(buf, '{', &first);
+	mj_kv_string(buf, &first, "username", members_colno_text(row, desc, cols->username));
+	kv_string_omitempty(buf, &first, "name", members_colno_text(row, desc, cols->name));
+	kv_string_omitempty(buf, &first, "avatar_url", members_colno_text(row, desc, cols->avatar_url));
+	mj_kv_string(buf, &first, "email", members_colno_text(row, desc, cols->email));
+	d = members_colno_datum(row, desc, cols->rbac_roles, &isnull);
+	if (isnull)
+		elog(ERROR, "users.rbac_roles is unexpectedly null");
+	kv_slim_roles(buf, &first, "global_roles", d, "rbac_roles", NULL, NULL);
+	org_member_fields(buf, &first, names, row, desc, cols);
+	mj_close(buf, '}');
+}
+
+/*---- audit ----*/
+
+/* The columns of members.audit_log, in the order of the entry's fields. */
+typedef enum AuditCol
+{
+	AC_ID,
+	AC_TIME,
+	AC_USER_ID,
+	AC_ORGANIZATION_ID,
+	AC_ACTION,
+	AC_RESOURCE_TYPE,
+	AC_RESOURCE_ID,
+	AC_RESOURCE_TARGET,
+	AC_DIFF,
+	AC_STATUS_CODE,
+	AC_IP,
+	AC_USER_AGENT,
+	AC_REQUEST_ID,
+	AC_COUNT
+} AuditCol;
+
+static const char *const audit_cols[AC_COUNT] = {
+	"id", "time", "user_id", "organization_id", "action", "resource_type",
+	"resource_id", "resource_target", "diff", "status_code", "ip",
+	"user_agent", "request_id"
+};
+
+/*
+ * "col": the text output of column c of row as a JSON string, or null.
+ * For a uuid column that is what mj_uuid writes.
+ */
+static void
+kv_text_or_null(StringInfo buf, bool *first, HeapTuple row, TupleDesc desc,
+				const int *colno, AuditCol c)
+{
+	mj_key(buf, first, audit_cols[c]);
+	if (members_colno_isnull(row, desc, colno[c]))
+		appendStringInfoString(buf, "null");
+	else
+		mj_string(buf, members_colno_text(row, desc, colno[c]));
+}
+
+/* See coder_json.h. */
+void
+members_audit_entries_json(StringInfo buf, SPITupleTable *tab, uint64 n)
+{
+	TupleDesc	desc = tab->tupdesc;
+	int			colno[AC_COUNT];
+	bool		first;
+
+	for (int c = 0; c < AC_COUNT; c++)
+		colno[c] = members_col_number(desc, audit_cols[c]);
+
+	mj_open(buf, '[', &first);
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	row = tab->vals[i];
+		bool		ofirst;
+		pg_uuid_t	u;
+
+		CHECK_FOR_INTERRUPTS();
+		mj_elem(buf, &first);
+		mj_open(buf, '{', &ofirst);
+		u = members_colno_uuid(row, desc, colno[AC_ID]);
+		mj_kv_uuid(buf, &ofirst, "id", &u);
+		mj_kv_timestamp(buf, &ofirst, "time", members_colno_timestamptz(row, desc, colno[AC_TIME]));
+		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_USER_ID);
+		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_ORGANIZATION_ID);
+		mj_kv_string(buf, &ofirst, "action", members_colno_text(row, desc, colno[AC_ACTION]));
+		mj_kv_string(buf, &ofirst, "resource_type", members_colno_text(row, desc, colno[AC_RESOURCE_TYPE]));
+		u = members_colno_uuid(row, desc, colno[AC_RESOURCE_ID]);
+		mj_kv_uuid(buf, &ofirst, "resource_id", &u);
+		mj_kv_string(buf, &ofirst, "resource_target", members_colno_text(row, desc, colno[AC_RESOURCE_TARGET]));
+		mj_key(buf, &ofirst, "diff");
+		appendStringInfoString(buf, members_colno_text(row, desc, colno[AC_DIFF]));
+		mj_key(buf, &ofirst, "status_code");
+		appendStringInfoString(buf, members_colno_text(row, desc, colno[AC_STATUS_CODE]));
+		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_IP);
+		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_USER_AGENT);
+		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_REQUEST_ID);
+		mj_close(buf, '}');
+	}
+	mj_close(buf, ']');
+}
