@@ -1,4 +1,4 @@
-/*==== section: bootstrap and identity (src/actor.c, src/bootstrap.c) ====*/
+/*==== section: bootstrap and identity (src/actor.c, src/orgs_users.c) ====*/
 
 /*---- acting user ----*/
 CREATE FUNCTION @extschema@.current_actor() RETURNS uuid

@@ -377,7 +377,7 @@ members_audit_diff_field(StringInfo buf, bool *first, const char *field,
 {
 	if (json_texts_equal(old_json, new_json))
 		return;
-	mj_key(buf, first, field);
+	members_json_key(buf, first, field);
 	appendStringInfoString(buf, "{\"old\": ");
 	appendStringInfoString(buf, old_json ? old_json : "null");
 	appendStringInfoString(buf, ", \"new\": ");

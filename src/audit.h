@@ -76,7 +76,7 @@ extern void members_audit_apply_queued(const char *payload, Size len);
 /*
  * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}} entry for
  * one field whose old and new values are JSON texts (NULL = absent, written
- * as JSON null); values equal as jsonb are skipped.  *first as for mj_key;
+ * as JSON null); values equal as jsonb are skipped.  *first as for members_json_key;
  * the caller opens and closes the object.  (Coder shows an absent side as
  * Go's zero value of the field: "" for strings, the nil uuid, the zero time
  * "0001-01-01T00:00:00Z", null for lists; callers that want that pass it.)

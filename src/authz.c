@@ -395,7 +395,7 @@ members_check_permissions(PG_FUNCTION_ARGS)
 				 errdetail("Expected {\"<key>\": {\"object\": {\"resource_type\": ...}, \"action\": ...}, ...}.")));
 	members_call_begin(&c, 0);
 
-	mj_open(buf, '{', &first);
+	members_json_open(buf, '{', &first);
 	it = JsonbIteratorInit(&checks->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -466,10 +466,10 @@ members_check_permissions(PG_FUNCTION_ARGS)
 			else
 				allowed = members_subject_allowed(members_subject_get(&c.actor.user_id),
 												  action, &obj);
-			mj_kv_bool(buf, &first, key, allowed);
+			members_json_kv_bool(buf, &first, key, allowed);
 		}
 	}
-	mj_close(buf, '}');
+	members_json_close(buf, '}');
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 
@@ -488,15 +488,15 @@ explain_matches(StringInfo buf, bool *first, const char *role,
 
 		if (!members_permission_matches(p, resource, action))
 			continue;
-		mj_elem(buf, first);
-		mj_open(buf, '{', &ofirst);
-		mj_kv_string(buf, &ofirst, "role", role);
+		members_json_elem(buf, first);
+		members_json_open(buf, '{', &ofirst);
+		members_json_kv_string(buf, &ofirst, "role", role);
 		if (org)
-			mj_kv_uuid(buf, &ofirst, "organization_id", org);
-		mj_kv_bool(buf, &ofirst, "negate", p->negate);
-		mj_kv_string(buf, &ofirst, "resource_type", members_resource_names[p->resource]);
-		mj_kv_string(buf, &ofirst, "action", members_action_names[p->action]);
-		mj_close(buf, '}');
+			members_json_kv_uuid(buf, &ofirst, "organization_id", org);
+		members_json_kv_bool(buf, &ofirst, "negate", p->negate);
+		members_json_kv_string(buf, &ofirst, "resource_type", members_resource_names[p->resource]);
+		members_json_kv_string(buf, &ofirst, "action", members_action_names[p->action]);
+		members_json_close(buf, '}');
 	}
 }
 
@@ -533,13 +533,13 @@ explain_level(StringInfo buf, bool *first, const char *name, const MembersDecisi
 	bool		lfirst;
 	bool		pfirst;
 
-	mj_key(buf, first, name);
-	mj_open(buf, '{', &lfirst);
-	mj_key(buf, &lfirst, "vote");
-	mj_int64(buf, d->vote[level]);
-	mj_kv_bool(buf, &lfirst, "applies", d->applies[level]);
-	mj_key(buf, &lfirst, "permissions");
-	mj_open(buf, '[', &pfirst);
+	members_json_key(buf, first, name);
+	members_json_open(buf, '{', &lfirst);
+	members_json_key(buf, &lfirst, "vote");
+	members_json_int64(buf, d->vote[level]);
+	members_json_kv_bool(buf, &lfirst, "applies", d->applies[level]);
+	members_json_key(buf, &lfirst, "permissions");
+	members_json_open(buf, '[', &pfirst);
 	if (d->applies[level])
 	{
 		/* site and user permissions come from every held role */
@@ -566,8 +566,8 @@ explain_level(StringInfo buf, bool *first, const char *name, const MembersDecisi
 			}
 		}
 	}
-	mj_close(buf, ']');
-	mj_close(buf, '}');
+	members_json_close(buf, ']');
+	members_json_close(buf, '}');
 }
 
 /*
@@ -590,24 +590,24 @@ members_explain_authorize(PG_FUNCTION_ARGS)
 	object_args(fcinfo, 2, resource, &obj);
 	members_call_begin(&c, 0);
 
-	mj_open(buf, '{', &first);
-	mj_key(buf, &first, "object");
-	mj_open(buf, '{', &ofirst);
-	mj_kv_string(buf, &ofirst, "action", members_action_names[action]);
-	mj_kv_string(buf, &ofirst, "resource_type", members_resource_names[resource]);
+	members_json_open(buf, '{', &first);
+	members_json_key(buf, &first, "object");
+	members_json_open(buf, '{', &ofirst);
+	members_json_kv_string(buf, &ofirst, "action", members_action_names[action]);
+	members_json_kv_string(buf, &ofirst, "resource_type", members_resource_names[resource]);
 	if (obj.org)
-		mj_kv_uuid(buf, &ofirst, "organization_id", obj.org);
+		members_json_kv_uuid(buf, &ofirst, "organization_id", obj.org);
 	if (obj.owner)
-		mj_kv_uuid(buf, &ofirst, "owner_id", obj.owner);
-	mj_kv_bool(buf, &ofirst, "any_org", obj.any_org);
-	mj_close(buf, '}');
+		members_json_kv_uuid(buf, &ofirst, "owner_id", obj.owner);
+	members_json_kv_bool(buf, &ofirst, "any_org", obj.any_org);
+	members_json_close(buf, '}');
 
 	if (c.actor.is_system)
 	{
-		mj_key(buf, &first, "actor");
+		members_json_key(buf, &first, "actor");
 		appendStringInfoString(buf, "\"system\"");
-		mj_kv_bool(buf, &first, "allowed", true);
-		mj_kv_string(buf, &first, "reason", "the system may do anything");
+		members_json_kv_bool(buf, &first, "allowed", true);
+		members_json_kv_string(buf, &first, "reason", "the system may do anything");
 	}
 	else
 	{
@@ -632,16 +632,16 @@ members_explain_authorize(PG_FUNCTION_ARGS)
 		else
 			reason = "no permission matches";
 
-		mj_kv_uuid(buf, &first, "actor", &s->user_id);
-		mj_kv_bool(buf, &first, "allowed", d.allowed);
-		mj_kv_string(buf, &first, "reason", reason);
-		mj_key(buf, &first, "levels");
-		mj_open(buf, '{', &lfirst);
+		members_json_kv_uuid(buf, &first, "actor", &s->user_id);
+		members_json_kv_bool(buf, &first, "allowed", d.allowed);
+		members_json_kv_string(buf, &first, "reason", reason);
+		members_json_key(buf, &first, "levels");
+		members_json_open(buf, '{', &lfirst);
 		for (int level = 0; level < MEMBERS_NUM_LEVELS; level++)
 			explain_level(buf, &lfirst, level_names[level], &d, s, level, &obj, action);
-		mj_close(buf, '}');
+		members_json_close(buf, '}');
 	}
-	mj_close(buf, '}');
+	members_json_close(buf, '}');
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
 

@@ -39,7 +39,7 @@ static void
 kv_string_omitempty(StringInfo buf, bool *first, const char *key, const char *s)
 {
 	if (s[0] != '\0')
-		mj_kv_string(buf, first, key, s);
+		members_json_kv_string(buf, first, key, s);
 }
 
 /* "key": [roles as SlimRoles], from a text[] datum. */
@@ -52,7 +52,7 @@ kv_slim_roles(StringInfo buf, bool *first, const char *key, Datum roles,
 	int			n;
 
 	elems = members_text_array(DatumGetArrayTypeP(roles), what, &n);
-	mj_key(buf, first, key);
+	members_json_key(buf, first, key);
 	members_slim_roles_json(buf, names, elems, n, org_id);
 }
 
@@ -125,7 +125,7 @@ members_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
 	MembersRoleScope scope = org_id ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE;
 	bool		first;
 
-	mj_open(buf, '[', &first);
+	members_json_open(buf, '[', &first);
 	for (int i = 0; i < n; i++)
 	{
 		const MembersBuiltinRole *b = members_builtin_role(roles[i], scope, false);
@@ -135,32 +135,32 @@ members_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
 		CHECK_FOR_INTERRUPTS();
 		if (display == NULL && org_id != NULL)
 			display = custom_display_name(names, roles[i]);
-		mj_elem(buf, &first);
-		mj_open(buf, '{', &ofirst);
-		mj_kv_string(buf, &ofirst, "name", roles[i]);
-		mj_kv_string(buf, &ofirst, "display_name", display ? display : "");
+		members_json_elem(buf, &first);
+		members_json_open(buf, '{', &ofirst);
+		members_json_kv_string(buf, &ofirst, "name", roles[i]);
+		members_json_kv_string(buf, &ofirst, "display_name", display ? display : "");
 		if (org_id)
-			mj_kv_uuid(buf, &ofirst, "organization_id", org_id);
-		mj_close(buf, '}');
+			members_json_kv_uuid(buf, &ofirst, "organization_id", org_id);
+		members_json_close(buf, '}');
 	}
-	mj_close(buf, ']');
+	members_json_close(buf, ']');
 }
 
 /* The Role fields (no braces). */
 static void
 role_fields(StringInfo buf, bool *first, const MembersRoleJson *r)
 {
-	mj_kv_string(buf, first, "name", r->name);
+	members_json_kv_string(buf, first, "name", r->name);
 	if (r->org_id != NULL)
-		mj_kv_uuid(buf, first, "organization_id", r->org_id);
-	mj_kv_string(buf, first, "display_name", r->display_name);
-	mj_key(buf, first, "site_permissions");
+		members_json_kv_uuid(buf, first, "organization_id", r->org_id);
+	members_json_kv_string(buf, first, "display_name", r->display_name);
+	members_json_key(buf, first, "site_permissions");
 	members_permlist_to_json(buf, r->site);
-	mj_key(buf, first, "user_permissions");
+	members_json_key(buf, first, "user_permissions");
 	members_permlist_to_json(buf, r->user);
-	mj_key(buf, first, "organization_permissions");
+	members_json_key(buf, first, "organization_permissions");
 	members_permlist_to_json(buf, r->org);
-	mj_key(buf, first, "organization_member_permissions");
+	members_json_key(buf, first, "organization_member_permissions");
 	if (r->member_null)
 		appendStringInfoString(buf, "null");
 	else
@@ -173,9 +173,9 @@ members_role_json(StringInfo buf, const MembersRoleJson *r)
 {
 	bool		first;
 
-	mj_open(buf, '{', &first);
+	members_json_open(buf, '{', &first);
 	role_fields(buf, &first, r);
-	mj_close(buf, '}');
+	members_json_close(buf, '}');
 }
 
 /* See coder_json.h. */
@@ -185,11 +185,11 @@ members_assignable_role_json(StringInfo buf, const MembersRoleJson *r,
 {
 	bool		first;
 
-	mj_open(buf, '{', &first);
+	members_json_open(buf, '{', &first);
 	role_fields(buf, &first, r);
-	mj_kv_bool(buf, &first, "assignable", assignable);
-	mj_kv_bool(buf, &first, "built_in", built_in);
-	mj_close(buf, '}');
+	members_json_kv_bool(buf, &first, "assignable", assignable);
+	members_json_kv_bool(buf, &first, "built_in", built_in);
+	members_json_close(buf, '}');
 }
 
 /*---- organizations and users ----*/
@@ -201,18 +201,18 @@ members_organization_json(StringInfo buf, HeapTuple row, TupleDesc desc)
 	bool		first;
 	pg_uuid_t	id = members_col_uuid(row, desc, "id");
 
-	mj_open(buf, '{', &first);
-	mj_kv_uuid(buf, &first, "id", &id);
-	mj_kv_string(buf, &first, "name", members_col_text(row, desc, "name"));
-	mj_kv_string(buf, &first, "display_name", members_col_text(row, desc, "display_name"));
-	mj_kv_string(buf, &first, "description", members_col_text(row, desc, "description"));
-	mj_kv_string(buf, &first, "icon", members_col_text(row, desc, "icon"));
-	mj_kv_bool(buf, &first, "is_default", members_col_bool(row, desc, "is_default"));
-	mj_kv_bool(buf, &first, "workspace_sharing_disabled",
+	members_json_open(buf, '{', &first);
+	members_json_kv_uuid(buf, &first, "id", &id);
+	members_json_kv_string(buf, &first, "name", members_col_text(row, desc, "name"));
+	members_json_kv_string(buf, &first, "display_name", members_col_text(row, desc, "display_name"));
+	members_json_kv_string(buf, &first, "description", members_col_text(row, desc, "description"));
+	members_json_kv_string(buf, &first, "icon", members_col_text(row, desc, "icon"));
+	members_json_kv_bool(buf, &first, "is_default", members_col_bool(row, desc, "is_default"));
+	members_json_kv_bool(buf, &first, "workspace_sharing_disabled",
 			   members_col_bool(row, desc, "workspace_sharing_disabled"));
-	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
-	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
-	mj_close(buf, '}');
+	members_json_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	members_json_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	members_json_close(buf, '}');
 }
 
 /* See coder_json.h. */
@@ -249,33 +249,33 @@ members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
 	row = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 
-	mj_open(buf, '{', &first);
-	mj_kv_uuid(buf, &first, "id", user_id);
-	mj_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
-	mj_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
+	members_json_open(buf, '{', &first);
+	members_json_kv_uuid(buf, &first, "id", user_id);
+	members_json_kv_string(buf, &first, "username", members_col_text(row, desc, "username"));
+	members_json_kv_string(buf, &first, "email", members_col_text(row, desc, "email"));
 	kv_string_omitempty(buf, &first, "name", members_col_text(row, desc, "name"));
 	kv_string_omitempty(buf, &first, "avatar_url", members_col_text(row, desc, "avatar_url"));
-	mj_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
-	mj_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
+	members_json_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
+	members_json_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
 	kv_slim_roles(buf, &first, "roles",
 				  members_col_datum(row, desc, "rbac_roles", &isnull),
 				  "rbac_roles", NULL, NULL);
 
 	deconstruct_array(DatumGetArrayTypeP(members_col_datum(row, desc, "organization_ids", &isnull)),
 					  UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &elems, &nulls, &n);
-	mj_key(buf, &first, "organization_ids");
-	mj_open(buf, '[', &afirst);
+	members_json_key(buf, &first, "organization_ids");
+	members_json_open(buf, '[', &afirst);
 	for (int i = 0; i < n; i++)
 	{
-		mj_elem(buf, &afirst);
-		mj_uuid(buf, DatumGetUUIDP(elems[i]));
+		members_json_elem(buf, &afirst);
+		members_json_uuid(buf, DatumGetUUIDP(elems[i]));
 	}
-	mj_close(buf, ']');
-	mj_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
-	mj_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
+	members_json_close(buf, ']');
+	members_json_kv_timestamp(buf, &first, "created_at", members_col_timestamptz(row, desc, "created_at"));
+	members_json_kv_timestamp(buf, &first, "updated_at", members_col_timestamptz(row, desc, "updated_at"));
 	/* a time.Time tagged omitempty, which Go never omits: the zero time until seen */
-	mj_kv_timestamp(buf, &first, "last_seen_at", members_col_timestamptz(row, desc, "last_seen_at"));
-	mj_close(buf, '}');
+	members_json_kv_timestamp(buf, &first, "last_seen_at", members_col_timestamptz(row, desc, "last_seen_at"));
+	members_json_close(buf, '}');
 }
 
 /*---- organization members ----*/
@@ -311,10 +311,10 @@ org_member_fields(StringInfo buf, bool *first, const MembersRoleNames *names,
 	pg_uuid_t	org_id = members_colno_uuid(row, desc, cols->organization_id);
 	bool		isnull;
 
-	mj_kv_uuid(buf, first, "user_id", &user_id);
-	mj_kv_uuid(buf, first, "organization_id", &org_id);
-	mj_kv_timestamp(buf, first, "created_at", members_colno_timestamptz(row, desc, cols->created_at));
-	mj_kv_timestamp(buf, first, "updated_at", members_colno_timestamptz(row, desc, cols->updated_at));
+	members_json_kv_uuid(buf, first, "user_id", &user_id);
+	members_json_kv_uuid(buf, first, "organization_id", &org_id);
+	members_json_kv_timestamp(buf, first, "created_at", members_colno_timestamptz(row, desc, cols->created_at));
+	members_json_kv_timestamp(buf, first, "updated_at", members_colno_timestamptz(row, desc, cols->updated_at));
 	kv_slim_roles(buf, first, "roles",
 				  members_colno_datum(row, desc, cols->roles, &isnull),
 				  "roles", names, &org_id);
@@ -327,9 +327,9 @@ members_org_member_json(StringInfo buf, const MembersRoleNames *names,
 {
 	bool		first;
 
-	mj_open(buf, '{', &first);
+	members_json_open(buf, '{', &first);
 	org_member_fields(buf, &first, names, row, desc, cols);
-	mj_close(buf, '}');
+	members_json_close(buf, '}');
 }
 
 /* See coder_json.h. */
@@ -342,17 +342,17 @@ members_org_member_with_user_json(StringInfo buf, const MembersRoleNames *names,
 	bool		isnull;
 	Datum		d;
 
-	mj_open(buf, '{', &first);
-	mj_kv_string(buf, &first, "username", members_colno_text(row, desc, cols->username));
+	members_json_open(buf, '{', &first);
+	members_json_kv_string(buf, &first, "username", members_colno_text(row, desc, cols->username));
 	kv_string_omitempty(buf, &first, "name", members_colno_text(row, desc, cols->name));
 	kv_string_omitempty(buf, &first, "avatar_url", members_colno_text(row, desc, cols->avatar_url));
-	mj_kv_string(buf, &first, "email", members_colno_text(row, desc, cols->email));
+	members_json_kv_string(buf, &first, "email", members_colno_text(row, desc, cols->email));
 	d = members_colno_datum(row, desc, cols->rbac_roles, &isnull);
 	if (isnull)
 		elog(ERROR, "users.rbac_roles is unexpectedly null");
 	kv_slim_roles(buf, &first, "global_roles", d, "rbac_roles", NULL, NULL);
 	org_member_fields(buf, &first, names, row, desc, cols);
-	mj_close(buf, '}');
+	members_json_close(buf, '}');
 }
 
 /*---- audit ----*/
@@ -384,17 +384,17 @@ static const char *const audit_cols[AC_COUNT] = {
 
 /*
  * "col": the text output of column c of row as a JSON string, or null.
- * For a uuid column that is what mj_uuid writes.
+ * For a uuid column that is what members_json_uuid writes.
  */
 static void
 kv_text_or_null(StringInfo buf, bool *first, HeapTuple row, TupleDesc desc,
 				const int *colno, AuditCol c)
 {
-	mj_key(buf, first, audit_cols[c]);
+	members_json_key(buf, first, audit_cols[c]);
 	if (members_colno_isnull(row, desc, colno[c]))
 		appendStringInfoString(buf, "null");
 	else
-		mj_string(buf, members_colno_text(row, desc, colno[c]));
+		members_json_string(buf, members_colno_text(row, desc, colno[c]));
 }
 
 /* See coder_json.h. */
@@ -408,7 +408,7 @@ members_audit_entries_json(StringInfo buf, SPITupleTable *tab, uint64 n)
 	for (int c = 0; c < AC_COUNT; c++)
 		colno[c] = members_col_number(desc, audit_cols[c]);
 
-	mj_open(buf, '[', &first);
+	members_json_open(buf, '[', &first);
 	for (uint64 i = 0; i < n; i++)
 	{
 		HeapTuple	row = tab->vals[i];
@@ -416,26 +416,26 @@ members_audit_entries_json(StringInfo buf, SPITupleTable *tab, uint64 n)
 		pg_uuid_t	u;
 
 		CHECK_FOR_INTERRUPTS();
-		mj_elem(buf, &first);
-		mj_open(buf, '{', &ofirst);
+		members_json_elem(buf, &first);
+		members_json_open(buf, '{', &ofirst);
 		u = members_colno_uuid(row, desc, colno[AC_ID]);
-		mj_kv_uuid(buf, &ofirst, "id", &u);
-		mj_kv_timestamp(buf, &ofirst, "time", members_colno_timestamptz(row, desc, colno[AC_TIME]));
+		members_json_kv_uuid(buf, &ofirst, "id", &u);
+		members_json_kv_timestamp(buf, &ofirst, "time", members_colno_timestamptz(row, desc, colno[AC_TIME]));
 		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_USER_ID);
 		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_ORGANIZATION_ID);
-		mj_kv_string(buf, &ofirst, "action", members_colno_text(row, desc, colno[AC_ACTION]));
-		mj_kv_string(buf, &ofirst, "resource_type", members_colno_text(row, desc, colno[AC_RESOURCE_TYPE]));
+		members_json_kv_string(buf, &ofirst, "action", members_colno_text(row, desc, colno[AC_ACTION]));
+		members_json_kv_string(buf, &ofirst, "resource_type", members_colno_text(row, desc, colno[AC_RESOURCE_TYPE]));
 		u = members_colno_uuid(row, desc, colno[AC_RESOURCE_ID]);
-		mj_kv_uuid(buf, &ofirst, "resource_id", &u);
-		mj_kv_string(buf, &ofirst, "resource_target", members_colno_text(row, desc, colno[AC_RESOURCE_TARGET]));
-		mj_key(buf, &ofirst, "diff");
+		members_json_kv_uuid(buf, &ofirst, "resource_id", &u);
+		members_json_kv_string(buf, &ofirst, "resource_target", members_colno_text(row, desc, colno[AC_RESOURCE_TARGET]));
+		members_json_key(buf, &ofirst, "diff");
 		appendStringInfoString(buf, members_colno_text(row, desc, colno[AC_DIFF]));
-		mj_key(buf, &ofirst, "status_code");
+		members_json_key(buf, &ofirst, "status_code");
 		appendStringInfoString(buf, members_colno_text(row, desc, colno[AC_STATUS_CODE]));
 		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_IP);
 		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_USER_AGENT);
 		kv_text_or_null(buf, &ofirst, row, desc, colno, AC_REQUEST_ID);
-		mj_close(buf, '}');
+		members_json_close(buf, '}');
 	}
-	mj_close(buf, ']');
+	members_json_close(buf, ']');
 }

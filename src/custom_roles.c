@@ -500,20 +500,20 @@ role_diff(const StoredRole *old, const StoredRole *new)
 	bool		first;
 
 	initStringInfo(&buf);
-	mj_open(&buf, '{', &first);
+	members_json_open(&buf, '{', &first);
 	members_audit_diff_field(&buf, &first, "name",
-							 mj_string_text(old ? old->name : ""),
-							 mj_string_text(new ? new->name : ""));
+							 members_json_string_text(old ? old->name : ""),
+							 members_json_string_text(new ? new->name : ""));
 	members_audit_diff_field(&buf, &first, "display_name",
-							 mj_string_text(old ? old->display_name : ""),
-							 mj_string_text(new ? new->display_name : ""));
+							 members_json_string_text(old ? old->display_name : ""),
+							 members_json_string_text(new ? new->display_name : ""));
 	members_audit_diff_field(&buf, &first, "site_permissions", "null", "null");
 	members_audit_diff_field(&buf, &first, "org_permissions",
 							 perms_json(old ? old->org : NULL),
 							 perms_json(new ? new->org : NULL));
 	members_audit_diff_field(&buf, &first, "user_permissions", "null", "null");
 	members_audit_diff_field(&buf, &first, "member_permissions", "null", "null");
-	mj_close(&buf, '}');
+	members_json_close(&buf, '}');
 	return buf.data;
 }
 

@@ -63,6 +63,13 @@ PG_FUNCTION_INFO_V1(members_site_roles);
 /* Rows fetched from a cursor at a time. */
 #define MEMBER_FETCH_BATCH	1000
 
+/*
+ * Options of the plans run through a cursor: NO SCROLL, so that the
+ * executor need not support backward scans, which would turn a LIMIT's
+ * bounded top-N sort into a full sort kept for random access.
+ */
+#define CURSOR_PLAN		CURSOR_OPT_NO_SCROLL
+
 /*---- prepared plans ----*/
 static SPIPlanPtr plan_members_all = NULL;
 static SPIPlanPtr plan_members_one = NULL;
@@ -93,9 +100,9 @@ static SPIPlanPtr plan_custom_roles = NULL;
 	"ORDER BY pg_catalog.lower(u.username), u.id "
 
 /*
- * Run a plan returning MEMBER_SELECT's columns (prepared with cursor_plan)
+ * Run a plan returning MEMBER_SELECT's columns (prepared with CURSOR_PLAN)
  * as a read-only cursor and append each row as an array element (*first
- * as for mj_elem).  When check_actor is not NULL, rows that actor may not
+ * as for members_json_elem).  When check_actor is not NULL, rows that actor may not
  * read ({organization_member, org, owner = the row's user}) are silently
  * left out (spec 7.5).
  */
@@ -151,7 +158,7 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 			}
 			if (visible)
 			{
-				mj_elem(buf, first);
+				members_json_elem(buf, first);
 				members_org_member_with_user_json(buf, names, row, tab->tupdesc, &cols);
 			}
 			MemoryContextSwitchTo(oldcxt);
@@ -162,31 +169,6 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 	}
 	SPI_cursor_close(portal);
 	MemoryContextDelete(rowcxt);
-}
-
-/*
- * As members_plan, for a plan run through a cursor: prepared NO SCROLL, so
- * that the executor need not support backward scans, which would turn a
- * LIMIT's bounded top-N sort into a full sort kept for random access.
- * extra_options may add CURSOR_OPT_CUSTOM_PLAN.
- */
-static SPIPlanPtr
-cursor_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
-			int extra_options)
-{
-	SPIPlanPtr	plan;
-
-	if (*slot != NULL)
-		return *slot;
-	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes,
-							  CURSOR_OPT_NO_SCROLL | extra_options);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare_cursor failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	*slot = plan;
-	return plan;
 }
 
 /* May the actor read every member of the organization (no owner)? */
@@ -223,23 +205,23 @@ members_organization_members(PG_FUNCTION_ARGS)
 	members_resolve_organization(&c.actor, orgarg, &org);
 	names = members_role_names_load(&org.id, true);
 
-	mj_open(&c.json, '[', &first);
+	members_json_open(&c.json, '[', &first);
 	values[0] = UUIDPGetDatum(&org.id);
 	if (actor_reads_all_members(&c.actor, &org.id))
 	{
-		plan = cursor_plan(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
-						   1, (Oid[]) {UUIDOID}, 0);
+		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
+						   1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
 		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
 	}
 	else if (!c.actor.is_system)
 	{
-		plan = cursor_plan(&plan_members_one,
+		plan = members_plan_opts(&plan_members_one,
 						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
-						   2, (Oid[]) {UUIDOID, UUIDOID}, 0);
+						   2, (Oid[]) {UUIDOID, UUIDOID}, CURSOR_PLAN);
 		values[1] = UUIDPGetDatum(&c.actor.user_id);
 		append_member_rows(&c.json, &first, plan, values, NULL, names, &c.actor, &org.id);
 	}
-	mj_close(&c.json, ']');
+	members_json_close(&c.json, ']');
 
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
@@ -330,13 +312,13 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	 * (with 100,000 members, 20 ms against 110 ms a call, from the sixth
 	 * call of a session on; bench/RESULTS-reliability.md).
 	 */
-	plan = cursor_plan(&plan_members_count,
+	plan = members_plan_opts(&plan_members_count,
 					   "SELECT pg_catalog.count(*) AS count "
 					   "FROM members.organization_members m "
 					   "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
 					   "AND NOT EXISTS (SELECT 1 FROM members.users u "
 					   "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
-					   1, (Oid[]) {UUIDOID}, CURSOR_OPT_CUSTOM_PLAN);
+					   1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
 	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not count organization members");
@@ -345,9 +327,9 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 											&isnull));
 	SPI_freetuptable(SPI_tuptable);
 
-	mj_open(&c.json, '{', &ofirst);
-	mj_key(&c.json, &ofirst, "members");
-	mj_open(&c.json, '[', &first);
+	members_json_open(&c.json, '{', &ofirst);
+	members_json_key(&c.json, &ofirst, "members");
+	members_json_open(&c.json, '[', &first);
 	if (offset < count)
 	{
 		names = members_role_names_load(&org.id, true);
@@ -358,7 +340,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 			 * Pick the page from the narrow (name, id) rows, then fetch the
 			 * page's full rows: a deep OFFSET then sorts only the keys.
 			 */
-			plan = cursor_plan(&plan_members_page,
+			plan = members_plan_opts(&plan_members_page,
 							   "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
 							   "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
 							   "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
@@ -373,22 +355,22 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 							   "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
 							   "ORDER BY p.k, p.id",
 							   3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
-							   CURSOR_OPT_CUSTOM_PLAN);
+							   CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
 			values[2] = Int64GetDatum((int64) limit);
 		}
 		else
 		{
 			/* limit 0: every row from the offset on */
-			plan = cursor_plan(&plan_members_from,
+			plan = members_plan_opts(&plan_members_from,
 							   MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
-							   2, (Oid[]) {UUIDOID, INT8OID}, 0);
+							   2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
 		}
 		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
 	}
-	mj_close(&c.json, ']');
-	mj_key(&c.json, &ofirst, "count");
-	mj_int64(&c.json, count);
-	mj_close(&c.json, '}');
+	members_json_close(&c.json, ']');
+	members_json_key(&c.json, &ofirst, "count");
+	members_json_int64(&c.json, count);
+	members_json_close(&c.json, '}');
 
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
@@ -437,7 +419,7 @@ append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
 			.site = &b->site, .user = &b->user, .org = &b->org, .member = &b->member
 		};
 
-		mj_elem(buf, first);
+		members_json_elem(buf, first);
 		members_assignable_role_json(buf, &r,
 									 members_can_assign_role(actor, b->name, org_id),
 									 true);
@@ -474,7 +456,7 @@ members_organization_roles(PG_FUNCTION_ARGS)
 							   &org.id, NULL))
 		members_not_found();
 
-	mj_open(&c.json, '[', &first);
+	members_json_open(&c.json, '[', &first);
 	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_ORG, &org.id,
 						 org.sharing_disabled);
 
@@ -522,12 +504,12 @@ members_organization_roles(PG_FUNCTION_ARGS)
 				.site = lists[0], .user = lists[1], .org = lists[2], .member_null = true
 			};
 
-			mj_elem(&c.json, &first);
+			members_json_elem(&c.json, &first);
 			members_assignable_role_json(&c.json, &r, custom_assignable, false);
 		}
 	}
 	SPI_freetuptable(tab);
-	mj_close(&c.json, ']');
+	members_json_close(&c.json, ']');
 
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }
@@ -552,8 +534,8 @@ members_site_roles(PG_FUNCTION_ARGS)
 							   NULL, NULL))
 		members_forbidden();
 
-	mj_open(&c.json, '[', &first);
+	members_json_open(&c.json, '[', &first);
 	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
-	mj_close(&c.json, ']');
+	members_json_close(&c.json, ']');
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
 }

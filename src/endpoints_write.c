@@ -111,7 +111,7 @@ js_uuid(const pg_uuid_t *u)
 	StringInfoData b;
 
 	initStringInfo(&b);
-	mj_uuid(&b, u);
+	members_json_uuid(&b, u);
 	return b.data;
 }
 
@@ -121,7 +121,7 @@ js_time(TimestampTz t)
 	StringInfoData b;
 
 	initStringInfo(&b);
-	mj_timestamp(&b, t);
+	members_json_timestamp(&b, t);
 	return b.data;
 }
 
@@ -132,13 +132,13 @@ js_names(char **names, int n)
 	bool		first;
 
 	initStringInfo(&b);
-	mj_open(&b, '[', &first);
+	members_json_open(&b, '[', &first);
 	for (int i = 0; i < n; i++)
 	{
-		mj_elem(&b, &first);
-		mj_string(&b, names[i]);
+		members_json_elem(&b, &first);
+		members_json_string(&b, names[i]);
 	}
-	mj_close(&b, ']');
+	members_json_close(&b, ']');
 	return b.data;
 }
 
@@ -154,10 +154,10 @@ member_diff(const MemberState *old, const MemberState *new)
 	bool		first;
 
 	initStringInfo(&b);
-	mj_open(&b, '{', &first);
+	members_json_open(&b, '{', &first);
 	members_audit_diff_field(&b, &first, "username",
-							 old->present ? mj_string_text(old->username) : "\"\"",
-							 new->present ? mj_string_text(new->username) : "\"\"");
+							 old->present ? members_json_string_text(old->username) : "\"\"",
+							 new->present ? members_json_string_text(new->username) : "\"\"");
 	members_audit_diff_field(&b, &first, "user_id",
 							 old->present ? js_uuid(&old->user_id) : ZERO_UUID_JSON,
 							 new->present ? js_uuid(&new->user_id) : ZERO_UUID_JSON);
@@ -170,7 +170,7 @@ member_diff(const MemberState *old, const MemberState *new)
 	members_audit_diff_field(&b, &first, "roles",
 							 old->present ? js_names(old->roles, old->nroles) : "null",
 							 new->present ? js_names(new->roles, new->nroles) : "null");
-	mj_close(&b, '}');
+	members_json_close(&b, '}');
 	return b.data;
 }
 
@@ -304,76 +304,6 @@ names_has(char **sorted, int n, const char *name)
 	return n > 0 && bsearch(&name, sorted, n, sizeof(char *), cmp_names) != NULL;
 }
 
-/* A name and where it was given, to de-duplicate keeping the first. */
-typedef struct IndexedName
-{
-	char	   *name;
-	int			at;
-} IndexedName;
-
-static int
-cmp_indexed(const void *a, const void *b)
-{
-	const IndexedName *x = a;
-	const IndexedName *y = b;
-	int			c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
-}
-
-/*
- * The distinct names of names[0..n), first occurrence kept, in order, in a
- * palloc'd array with room for two more elements.  O(n log n): sort by
- * (name, position), keep the first of each run.
- */
-static char **
-distinct_names(char **names, int n, int *nout)
-{
-	IndexedName *ix = palloc(sizeof(IndexedName) * Max(n, 1));
-	bool	   *keep = palloc0(sizeof(bool) * Max(n, 1));
-	char	  **out = palloc(sizeof(char *) * (n + 2));
-	int			k = 0;
-
-	for (int i = 0; i < n; i++)
-	{
-		ix[i].name = names[i];
-		ix[i].at = i;
-	}
-	if (n > 0)
-		qsort(ix, n, sizeof(IndexedName), cmp_indexed);
-	for (int i = 0; i < n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (i == 0 || strcmp(ix[i].name, ix[i - 1].name) != 0)
-			keep[ix[i].at] = true;
-	}
-	for (int i = 0; i < n; i++)
-		if (keep[i])
-			out[k++] = names[i];
-	out[k] = NULL;
-	*nout = k;
-	pfree(ix);
-	pfree(keep);
-	return out;
-}
-
-/*
- * Lower-case and de-duplicate names (first occurrence kept, in order);
- * returns a palloc'd array with room for one more element.
- */
-static char **
-lower_distinct(char **names, int n, int *nout)
-{
-	char	  **lowered = palloc(sizeof(char *) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		lowered[i] = members_lower(names[i]);
-	}
-	return distinct_names(lowered, n, nout);
-}
-
 /*
  * Coder's ChangeRoleSet from the stored roles `from` to the target roles:
  * `requested` (distinct) plus the implied role (member or
@@ -416,18 +346,7 @@ change_role_set(char **from, int nfrom, char **requested, int nrequested,
 		if (!names_has(to_sorted, nto, from[i]))
 			gone[ngone++] = from[i];
 	}
-	*removed = distinct_names(gone, ngone, nremoved);
-}
-
-/* A text[] datum of names. */
-static Datum
-names_array_datum(char **names, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(names[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+	*removed = members_distinct_names(gone, ngone, nremoved);
 }
 
 /*---- audit ----*/
@@ -717,7 +636,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 							given[i])));
 		}
 	}
-	requested = lower_distinct(given, ngiven, &nrequested);
+	requested = members_lower_distinct(given, ngiven, &nrequested);
 
 	/* requested + organization-member, against the stored roles */
 	change_role_set(c.old_state.roles, c.old_state.nroles, requested, nrequested,
@@ -739,7 +658,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 						3, argtypes);
 	values[0] = UUIDPGetDatum(&c.org.id);
 	values[1] = UUIDPGetDatum(&c.user.id);
-	values[2] = names_array_datum(requested, nrequested);
+	values[2] = PointerGetDatum(members_text_array_build(requested, nrequested));
 	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "could not update organization member roles");
 	if (SPI_processed != 1)
@@ -818,7 +737,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 				 errmsg("you cannot change your own roles")));
 	}
 	roles_arg(fcinfo, 1, &e, &given, &ngiven);
-	requested = lower_distinct(given, ngiven, &nrequested);
+	requested = members_lower_distinct(given, ngiven, &nrequested);
 
 	/* requested + member, against the stored roles */
 	change_role_set(stored, nstored, requested, nrequested, MEMBERS_ROLE_MEMBER,
@@ -837,7 +756,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 						"WHERE u.id OPERATOR(pg_catalog.=) $1",
 						2, argtypes);
 	values[0] = UUIDPGetDatum(&user.id);
-	values[1] = names_array_datum(requested, nrequested);
+	values[1] = PointerGetDatum(members_text_array_build(requested, nrequested));
 	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update site roles");
 	if (SPI_processed != 1)
@@ -847,11 +766,11 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 
 	/* Coder's audit of a user tracks rbac_roles; nothing else changes here */
 	initStringInfo(&diff);
-	mj_open(&diff, '{', &first);
+	members_json_open(&diff, '{', &first);
 	members_audit_diff_field(&diff, &first, "rbac_roles",
 							 js_names(stored, nstored),
 							 js_names(requested, nrequested));
-	mj_close(&diff, '}');
+	members_json_close(&diff, '}');
 	members_audit_record(&e, HTTP_OK, diff.data);
 
 	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));

@@ -21,7 +21,7 @@
 
 /* Open an object or array. */
 void
-mj_open(StringInfo buf, char bracket, bool *first)
+members_json_open(StringInfo buf, char bracket, bool *first)
 {
 	appendStringInfoChar(buf, bracket);
 	*first = true;
@@ -29,14 +29,14 @@ mj_open(StringInfo buf, char bracket, bool *first)
 
 /* Close an object or array. */
 void
-mj_close(StringInfo buf, char bracket)
+members_json_close(StringInfo buf, char bracket)
 {
 	appendStringInfoChar(buf, bracket);
 }
 
 /* Separator and key. */
 void
-mj_key(StringInfo buf, bool *first, const char *key)
+members_json_key(StringInfo buf, bool *first, const char *key)
 {
 	if (!*first)
 		appendStringInfoString(buf, ", ");
@@ -47,7 +47,7 @@ mj_key(StringInfo buf, bool *first, const char *key)
 
 /* Separator before an array element. */
 void
-mj_elem(StringInfo buf, bool *first)
+members_json_elem(StringInfo buf, bool *first)
 {
 	if (!*first)
 		appendStringInfoString(buf, ", ");
@@ -56,14 +56,14 @@ mj_elem(StringInfo buf, bool *first)
 
 /* A JSON string, escaped. */
 void
-mj_string(StringInfo buf, const char *s)
+members_json_string(StringInfo buf, const char *s)
 {
 	escape_json(buf, s);
 }
 
 /* See jsonout.h. */
 char *
-mj_string_text(const char *s)
+members_json_string_text(const char *s)
 {
 	StringInfoData b;
 
@@ -74,7 +74,7 @@ mj_string_text(const char *s)
 
 /* A uuid as a JSON string. */
 void
-mj_uuid(StringInfo buf, const pg_uuid_t *u)
+members_json_uuid(StringInfo buf, const pg_uuid_t *u)
 {
 	char		txt[37];
 
@@ -86,21 +86,21 @@ mj_uuid(StringInfo buf, const pg_uuid_t *u)
 
 /* true or false. */
 void
-mj_bool(StringInfo buf, bool b)
+members_json_bool(StringInfo buf, bool b)
 {
 	appendStringInfoString(buf, b ? "true" : "false");
 }
 
 /* A JSON number. */
 void
-mj_int64(StringInfo buf, int64 v)
+members_json_int64(StringInfo buf, int64 v)
 {
 	appendStringInfo(buf, INT64_FORMAT, v);
 }
 
 /* RFC 3339 in UTC with a Z, Go's RFC3339Nano trimming. */
 void
-mj_timestamp(StringInfo buf, TimestampTz ts)
+members_json_timestamp(StringInfo buf, TimestampTz ts)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
@@ -137,34 +137,34 @@ members_append_go_fraction(StringInfo buf, fsec_t fsec)
 
 /* "key": "string" */
 void
-mj_kv_string(StringInfo buf, bool *first, const char *key, const char *s)
+members_json_kv_string(StringInfo buf, bool *first, const char *key, const char *s)
 {
-	mj_key(buf, first, key);
-	mj_string(buf, s);
+	members_json_key(buf, first, key);
+	members_json_string(buf, s);
 }
 
 /* "key": "uuid" */
 void
-mj_kv_uuid(StringInfo buf, bool *first, const char *key, const pg_uuid_t *u)
+members_json_kv_uuid(StringInfo buf, bool *first, const char *key, const pg_uuid_t *u)
 {
-	mj_key(buf, first, key);
-	mj_uuid(buf, u);
+	members_json_key(buf, first, key);
+	members_json_uuid(buf, u);
 }
 
 /* "key": bool */
 void
-mj_kv_bool(StringInfo buf, bool *first, const char *key, bool b)
+members_json_kv_bool(StringInfo buf, bool *first, const char *key, bool b)
 {
-	mj_key(buf, first, key);
-	mj_bool(buf, b);
+	members_json_key(buf, first, key);
+	members_json_bool(buf, b);
 }
 
 /* "key": "timestamp" */
 void
-mj_kv_timestamp(StringInfo buf, bool *first, const char *key, TimestampTz ts)
+members_json_kv_timestamp(StringInfo buf, bool *first, const char *key, TimestampTz ts)
 {
-	mj_key(buf, first, key);
-	mj_timestamp(buf, ts);
+	members_json_key(buf, first, key);
+	members_json_timestamp(buf, ts);
 }
 
 /* Turn the finished text into jsonb. */

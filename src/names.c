@@ -14,6 +14,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "utils/builtins.h"
 
 #include "names.h"
@@ -77,4 +79,71 @@ members_lower(const char *s)
 		if (*p >= 'A' && *p <= 'Z')
 			*p += 'a' - 'A';
 	return r;
+}
+
+/* A name and where it was given, to de-duplicate keeping the first. */
+typedef struct IndexedName
+{
+	char	   *name;
+	int			at;
+} IndexedName;
+
+/* qsort comparator: by name, then by position. */
+static int
+cmp_indexed(const void *a, const void *b)
+{
+	const IndexedName *x = a;
+	const IndexedName *y = b;
+	int			c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * See names.h.  O(n log n): sort by (name, position), keep the first of
+ * each run.
+ */
+char	  **
+members_distinct_names(char **names, int n, int *nout)
+{
+	IndexedName *ix = palloc(sizeof(IndexedName) * Max(n, 1));
+	bool	   *keep = palloc0(sizeof(bool) * Max(n, 1));
+	char	  **out = palloc(sizeof(char *) * (n + 2));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		ix[i].name = names[i];
+		ix[i].at = i;
+	}
+	if (n > 0)
+		qsort(ix, n, sizeof(IndexedName), cmp_indexed);
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (i == 0 || strcmp(ix[i].name, ix[i - 1].name) != 0)
+			keep[ix[i].at] = true;
+	}
+	for (int i = 0; i < n; i++)
+		if (keep[i])
+			out[k++] = names[i];
+	out[k] = NULL;
+	*nout = k;
+	pfree(ix);
+	pfree(keep);
+	return out;
+}
+
+/* See names.h. */
+char	  **
+members_lower_distinct(char **names, int n, int *nout)
+{
+	char	  **lowered = palloc(sizeof(char *) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		lowered[i] = members_lower(names[i]);
+	}
+	return members_distinct_names(lowered, n, nout);
 }

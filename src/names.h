@@ -29,4 +29,14 @@ extern void members_check_name(const char *what, const char *s);
 /* palloc'd lower-case (ASCII) copy of s. */
 extern char *members_lower(const char *s);
 
+/*
+ * The distinct names of names[0..n), first occurrence kept, in order: a
+ * palloc'd array with room for two more elements, NULL-terminated; *nout
+ * receives the count.  O(n log n).
+ */
+extern char **members_distinct_names(char **names, int n, int *nout);
+
+/* members_distinct_names of the lower-cased names. */
+extern char **members_lower_distinct(char **names, int n, int *nout);
+
 #endif							/* MEMBERS_NAMES_H */

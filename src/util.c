@@ -115,12 +115,20 @@ members_restore_user(const MembersUserSwitch *sw)
 SPIPlanPtr
 members_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
 {
+	return members_plan_opts(slot, sql, nargs, argtypes, 0);
+}
+
+/* See util.h. */
+SPIPlanPtr
+members_plan_opts(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+				  int cursor_options)
+{
 	SPIPlanPtr	plan;
 
 	if (*slot != NULL)
 		return *slot;
 
-	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
+	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, cursor_options);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));
@@ -255,8 +263,19 @@ members_col_timestamptz(HeapTuple row, TupleDesc desc, const char *col)
 }
 
 /* See util.h. */
-char	  **
-members_text_array(ArrayType *arr, const char *what, int *n)
+ArrayType *
+members_text_array_build(char **names, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(names[i]);
+	return construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+/* See util.h. */
+MembersArrayProblem
+members_text_array_try(ArrayType *arr, char ***out, int *n)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -264,9 +283,7 @@ members_text_array(ArrayType *arr, const char *what, int *n)
 	char	  **result;
 
 	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", what)));
+		return MEMBERS_ARRAY_MULTIDIM;
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &count);
 	result = palloc(sizeof(char *) * (count + 1));
@@ -274,13 +291,37 @@ members_text_array(ArrayType *arr, const char *what, int *n)
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain null elements", what)));
+			return MEMBERS_ARRAY_NULL_ELEMENT;
 		result[i] = TextDatumGetCString(elems[i]);
 	}
 	result[count] = NULL;
+	*out = result;
 	*n = count;
+	return MEMBERS_ARRAY_OK;
+}
+
+/* See util.h. */
+void
+members_text_array_raise(MembersArrayProblem p, const char *what, int sqlstate)
+{
+	if (p == MEMBERS_ARRAY_MULTIDIM)
+		ereport(ERROR,
+				(errcode(sqlstate ? sqlstate : ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	ereport(ERROR,
+			(errcode(sqlstate ? sqlstate : ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("%s must not contain null elements", what)));
+}
+
+/* See util.h. */
+char	  **
+members_text_array(ArrayType *arr, const char *what, int *n)
+{
+	char	  **result = NULL;
+	MembersArrayProblem p = members_text_array_try(arr, &result, n);
+
+	if (p != MEMBERS_ARRAY_OK)
+		members_text_array_raise(p, what, 0);
 	return result;
 }
 

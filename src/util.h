@@ -50,6 +50,13 @@ extern void members_restore_user(const MembersUserSwitch *sw);
 extern SPIPlanPtr members_plan(SPIPlanPtr *slot, const char *sql, int nargs,
 							   const Oid *argtypes);
 
+/*
+ * As members_plan, with SPI_prepare_cursor's options (CURSOR_OPT_NO_SCROLL,
+ * CURSOR_OPT_CUSTOM_PLAN, ...); members_plan is this with 0.
+ */
+extern SPIPlanPtr members_plan_opts(SPIPlanPtr *slot, const char *sql, int nargs,
+									const Oid *argtypes, int cursor_options);
+
 /* Forget the cached owner (called from util.c's relcache invalidation callback). */
 extern void members_util_reset(void);
 
@@ -84,6 +91,32 @@ extern Datum members_colno_datum(HeapTuple row, TupleDesc desc, int n, bool *isn
  * raise 22004 naming what.  *n receives the count.
  */
 extern char **members_text_array(ArrayType *arr, const char *what, int *n);
+
+/* A one-dimensional text[] of names[0..n). */
+extern ArrayType *members_text_array_build(char **names, int n);
+
+/* What is wrong with a text[] argument. */
+typedef enum MembersArrayProblem
+{
+	MEMBERS_ARRAY_OK,
+	MEMBERS_ARRAY_MULTIDIM,
+	MEMBERS_ARRAY_NULL_ELEMENT
+} MembersArrayProblem;
+
+/*
+ * As members_text_array, but report the problem instead of raising, so
+ * that the caller can act first (audit a refusal); *out and *n are set
+ * only for MEMBERS_ARRAY_OK.
+ */
+extern MembersArrayProblem members_text_array_try(ArrayType *arr, char ***out, int *n);
+
+/*
+ * Raise members_text_array's error for a problem: "<what> must be a
+ * one-dimensional array" or "<what> must not contain null elements", with
+ * sqlstate, or for 0 the codes members_text_array uses (2202E, 22004).
+ */
+extern void members_text_array_raise(MembersArrayProblem p, const char *what,
+									 int sqlstate) pg_attribute_noreturn();
 
 /*
  * Raise 22004 "<what> must not be null" when argument n is SQL NULL.

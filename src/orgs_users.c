@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
- * bootstrap.c
- *		members.create_organization and members.create_user, and the Coder
- *		JSON shapes of organizations and users.
+ * orgs_users.c
+ *		Creating organizations and users: members.create_organization,
+ *		members.set_workspace_sharing and members.create_user (their JSON
+ *		shapes are in coder_json.c).
  *
  * Each function resolves the actor, validates its arguments with Coder's
  * rules (22023 on bad input), authorizes, then writes as the extension owner
@@ -11,7 +12,7 @@
  * concurrency.
  *
  * IDENTIFICATION
- *		src/bootstrap.c
+ *		src/orgs_users.c
  *
  *-------------------------------------------------------------------------
  */
@@ -52,15 +53,6 @@ static SPIPlanPtr plan_user_taken = NULL;
 static SPIPlanPtr plan_insert_user = NULL;
 static SPIPlanPtr plan_set_sharing = NULL;
 
-/* Display name of a site built-in, or NULL if name is not one. */
-static const char *
-site_role_display_name(const char *name)
-{
-	const MembersBuiltinRole *b = members_builtin_role(name, MEMBERS_SCOPE_SITE, false);
-
-	return b ? b->display_name : NULL;
-}
-
 /*
  * Coder's DisplayNameValid and UserRealNameValid: at most max characters,
  * no leading or trailing white space; what names the field in the 22023
@@ -83,7 +75,7 @@ check_trimmed_name(const char *s, int max, const char *what)
 				 errdetail("The %s must not start or end with white space.", what)));
 }
 
-/* Raise 42501 for a refused bootstrap action. */
+/* Raise 42501 for a refused creation. */
 static void
 forbid(const char *action, const char *resource)
 {
@@ -229,8 +221,8 @@ members_create_user(PG_FUNCTION_ARGS)
 	char	   *status;
 	char	  **roles = NULL;
 	int			nroles = 0;
-	Datum	   *role_datums;
-	int			nkept = 0;
+	char	  **kept;
+	int			nkept;
 	ArrayType  *role_array;
 	SPIPlanPtr	plan;
 	Datum		values[6];
@@ -258,39 +250,27 @@ members_create_user(PG_FUNCTION_ARGS)
 				 errmsg("invalid user status \"%s\"", status),
 				 errdetail("The status must be one of active, dormant or suspended.")));
 
-	/* lower-case, check and de-duplicate the site roles, keeping order */
-	role_datums = palloc(sizeof(Datum) * (nroles + 1));
+	/* check, lower-case and de-duplicate the site roles, keeping order */
 	for (int i = 0; i < nroles; i++)
-	{
-		char	   *r = members_lower(roles[i]);
-		bool		dup = false;
-
-		if (site_role_display_name(r) == NULL)
+		if (members_builtin_role(members_lower(roles[i]), MEMBERS_SCOPE_SITE, false) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("\"%s\" is not a supported role", roles[i]),
 					 errdetail("Site roles are owner, member, auditor, template-admin and user-admin.")));
-		for (int j = 0; j < nkept; j++)
-			if (strcmp(TextDatumGetCString(role_datums[j]), r) == 0)
-				dup = true;
-		if (!dup)
-			role_datums[nkept++] = CStringGetTextDatum(r);
-	}
-	role_array = construct_array(role_datums, nkept, TEXTOID, -1, false, TYPALIGN_INT);
+	kept = members_lower_distinct(roles, nroles, &nkept);
+	role_array = members_text_array_build(kept, nkept);
 
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_USER, NULL, NULL))
 		forbid("create", "users");
 
 	/* the site roles given, plus the implied member, must be assignable (spec 5.3) */
 	{
-		char	  **added = palloc(sizeof(char *) * (nkept + 1));
 		char	   *bad = NULL;
 		MembersAssignResult r;
 
-		for (int i = 0; i < nkept; i++)
-			added[i] = TextDatumGetCString(role_datums[i]);
-		added[nkept] = MEMBERS_ROLE_MEMBER;
-		r = members_check_role_changes(&c.actor, NULL, added, nkept + 1, NULL, 0, &bad);
+		/* kept has room for one more */
+		kept[nkept] = MEMBERS_ROLE_MEMBER;
+		r = members_check_role_changes(&c.actor, NULL, kept, nkept + 1, NULL, 0, &bad);
 		if (r == MEMBERS_ASSIGN_NO_PERMISSION)
 			forbid("assign", "site roles");
 		members_assign_result_raise(r, bad);
