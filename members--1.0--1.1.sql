@@ -93,3 +93,11 @@ COMMENT ON FUNCTION @extschema@.authorize_support(internal) IS
 REVOKE ALL ON FUNCTION @extschema@.authorize_support(internal) FROM PUBLIC;
 ALTER FUNCTION @extschema@.authorize(text, text, uuid, uuid, boolean)
 	SUPPORT @extschema@.authorize_support;
+
+-- Error-message mapping read from the C table of src/messages.c (issue 9)
+CREATE OR REPLACE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
+	AS 'MODULE_PATHNAME', 'members_http_coder_message'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
+	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style, from the table of src/messages.c (the initial capital and final period Coder uses for the known messages); other messages unchanged.';

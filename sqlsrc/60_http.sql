@@ -36,41 +36,16 @@
 
 /*
  * SQL errors follow PostgreSQL's message style (lower case, no period);
- * HTTP bodies carry Coder's exact wording.  The known messages whose
- * Coder form differs only in an initial capital and/or a final period are
- * restored here, in one place; everything else passes unchanged.
+ * HTTP bodies carry Coder's exact wording.  The mapping is one table in C,
+ * next to the messages the C code raises (src/messages.h, src/messages.c);
+ * messages it does not list pass unchanged.
  */
 CREATE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-	SELECT CASE
-		WHEN message OPERATOR(pg_catalog.=) ANY (ARRAY[
-				'request body must be valid JSON',
-				'validation failed',
-				'query parameters have invalid values',
-				'invalid request, not allowed to assign site wide permissions for an organization role',
-				'invalid request, not allowed to assign user permissions for an organization role',
-				'invalid request, not allowed to assign organization member permissions for an organization role',
-				'you cannot change your own organization roles',
-				'you cannot change your own roles',
-				'organization already exists with that name',
-				'user already exists'])
-			THEN pg_catalog.upper(pg_catalog.left(message, 1)) OPERATOR(pg_catalog.||) pg_catalog.substr(message, 2) OPERATOR(pg_catalog.||) '.'
-		WHEN message OPERATOR(pg_catalog.=) ANY (ARRAY[
-				'reserved role name',
-				'invalid role name',
-				'failed to update role permissions',
-				'user is already an organization member'])
-			OR message OPERATOR(pg_catalog.~) '^no custom role with the name .* found$'
-			THEN pg_catalog.upper(pg_catalog.left(message, 1)) OPERATOR(pg_catalog.||) pg_catalog.substr(message, 2)
-		WHEN message OPERATOR(pg_catalog.~) '^"(organization|user)" must be provided$'
-			THEN message OPERATOR(pg_catalog.||) '.'
-		ELSE message
-	END
-$$;
+	AS 'MODULE_PATHNAME', 'members_http_coder_message'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
-	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style (restores the initial capital and final period Coder uses for the known messages).';
+	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style, from the table of src/messages.c (the initial capital and final period Coder uses for the known messages); other messages unchanged.';
 
 CREATE FUNCTION @extschema@.http_error(
 	sqlstate text,

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * assign.c
- *		Who may assign which role (spec section 5).
+ *		Who may assign which role (docs/coder-behaviour.md 5).
  *
  * A role change needs both halves: the RBAC permission (assign or unassign
  * on assign_org_role in the organization, or on assign_role for site

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * assign.h
- *		Who may assign which role (spec section 5): Coder's CanAssignRole
- *		and canAssignRoles.
+ *		Who may assign which role (docs/coder-behaviour.md 5): Coder's
+ *		CanAssignRole and canAssignRoles.
  *
  * IDENTIFICATION
  *		src/assign.h
@@ -26,25 +26,25 @@ typedef enum MembersAssignResult
 } MembersAssignResult;
 
 /*
- * CanAssignRole (spec 5.2): does the actor hold a role whose row of the
- * static assignment table lists target_name?  Site roles count in every
- * organization; organization roles only in their own (target_org NULL
- * means a site role target).  Custom roles must be passed as their
- * placeholder ("custom-organization-role").  The system may assign all.
+ * CanAssignRole (docs/coder-behaviour.md 5.2): does the actor hold a role
+ * whose row of the static assignment table lists target_name?  Site roles
+ * count in every organization; organization roles only in their own
+ * (target_org NULL means a site role target).  Custom roles must be passed as
+ * their placeholder ("custom-organization-role").  The system may assign all.
  */
 extern bool members_can_assign_role(const MembersActor *actor,
 									const char *target_name,
 									const pg_uuid_t *target_org);
 
 /*
- * canAssignRoles (spec 5.3) for adding and removing lower-case role names
- * in organization org (NULL: site roles).  Unknown names are checked
- * against the organization's custom roles, whose rows are locked FOR SHARE
- * so that a concurrent delete waits for this transaction (the caller must
- * be connected to SPI as the owner, in a read-write transaction).  On
- * failure *bad_role (palloc'd) names the role as Coder does: "name:org"
- * for organization roles, "name" for site roles; custom roles refused by
- * the table appear as "custom-organization-role:<org>".
+ * canAssignRoles (docs/coder-behaviour.md 5.3) for adding and removing
+ * lower-case role names in organization org (NULL: site roles).  Unknown names
+ * are checked against the organization's custom roles, whose rows are locked
+ * FOR SHARE so that a concurrent delete waits for this transaction (the caller
+ * must be connected to SPI as the owner, in a read-write transaction).  On
+ * failure *bad_role (palloc'd) names the role as Coder does: "name:org" for
+ * organization roles, "name" for site roles; custom roles refused by the table
+ * appear as "custom-organization-role:<org>".
  */
 extern MembersAssignResult members_check_role_changes(const MembersActor *actor,
 													  const pg_uuid_t *org,

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * audit.c
- *		The audit log (spec section 9): writing members.audit_log rows, in
- *		the caller's transaction or autonomously, and reading them back.
+ *		The audit log (docs/coder-behaviour.md 9): writing members.audit_log
+ *		rows, in the caller's transaction or autonomously, and reading them
+ *		back.
  *
  * A successful mutation writes its row with members_audit_write, in the
  * same transaction as the change, so the row exists exactly when the change

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * audit.h
- *		The audit log (spec section 9): one members.audit_log row per
- *		mutation, including refused attempts whose target was resolved.
+ *		The audit log (docs/coder-behaviour.md 9): one members.audit_log row
+ *		per mutation, including refused attempts whose target was resolved.
  *
  * IDENTIFICATION
  *		src/audit.h
@@ -74,12 +74,13 @@ extern void members_audit_record(MembersAuditEntry *e, int status, const char *d
 extern void members_audit_apply_queued(const char *payload, Size len);
 
 /*
- * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}} entry for
- * one field whose old and new values are JSON texts (NULL = absent, written
- * as JSON null); values equal as jsonb are skipped.  *first as for members_json_key;
- * the caller opens and closes the object.  (Coder shows an absent side as
- * Go's zero value of the field: "" for strings, the nil uuid, the zero time
- * "0001-01-01T00:00:00Z", null for lists; callers that want that pass it.)
+ * Append a Coder-style diff {"field": {"old": o, "new": n, "secret": false}}
+ * entry for one field whose old and new values are JSON texts (NULL = absent,
+ * written as JSON null); values equal as jsonb are skipped.  *first as for
+ * members_json_key; the caller opens and closes the object.  (Coder shows an
+ * absent side as Go's zero value of the field: "" for strings, the nil uuid,
+ * the zero time "0001-01-01T00:00:00Z", null for lists; callers that want that
+ * pass it.)
  */
 extern void members_audit_diff_field(StringInfo buf, bool *first,
 									 const char *field,

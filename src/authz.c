@@ -7,7 +7,7 @@
  *		resource/action registry.
  *
  * API-key scopes are always coder:all and ACLs are out of scope
- * (design.md), so the role decision is the decision.
+ * (README.md, "Permission checks"), so the role decision is the decision.
  *
  * authorize() is the hot path of row-level-security policies: argument
  * names are parsed once per call site (cached in fn_extra), invalidations
@@ -280,7 +280,9 @@ members_authorize(PG_FUNCTION_ARGS)
 										   action, &obj));
 }
 
-/* The subject for authorize_user / explain of an explicit user: P0002 if none. */
+/*
+ * The subject for authorize_user / explain of an explicit user: P0002 if none.
+ */
 static const MembersSubject *
 explicit_subject(const pg_uuid_t *user_id)
 {
@@ -352,7 +354,10 @@ json_get_string(JsonbContainer *c, const char *key, const char *where)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
-/* A uuid field: NULL when absent, null, "" or the nil uuid; 22P02 if malformed. */
+/*
+ * A uuid field: NULL when absent, null, "" or the nil uuid; 22P02 if
+ * malformed.
+ */
 static pg_uuid_t *
 json_get_uuid(JsonbContainer *c, const char *key, const char *where)
 {

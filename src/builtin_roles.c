@@ -4,10 +4,10 @@
  *		Coder's built-in roles, computed from the registry, and the static
  *		role-assignment table.
  *
- * Each role restates coderd/rbac/roles.go at the baseline (spec 4.2-4.4,
- * 5.1), without the "chat" resource and the "update_agent" action, which
- * our registry does not have, and without the NoOwnerWorkspaceExec option
- * (owner always has every workspace action).
+ * Each role restates coderd/rbac/roles.go at the baseline
+ * (docs/coder-behaviour.md 4.2-4.4, 5.1), without the "chat" resource and the
+ * "update_agent" action, which our registry does not have, and without the
+ * NoOwnerWorkspaceExec option (owner always has every workspace action).
  *
  * Permission order follows Coder's generation: an "all permissions except"
  * block lists resources in registry (alphabetical) order; a block built by
@@ -186,7 +186,10 @@ role_slot(int slot, const char *name, const char *display_name,
 	return role;
 }
 
-/* owner: everything site-wide except a few resources (spec 4.2, 4.3). */
+/*
+ * owner: everything site-wide except a few resources (docs/coder-behaviour.md
+ * 4.2, 4.3).
+ */
 static void
 build_owner(void)
 {
@@ -430,9 +433,9 @@ build_org_workspace_creation_ban(void)
 }
 
 /*
- * organization-member, the implied org role (spec 4.4): the org level
- * depends on the organization's workspace-sharing switch, the member level
- * does not.
+ * organization-member, the implied org role (docs/coder-behaviour.md 4.4): the
+ * org level depends on the organization's workspace-sharing switch, the member
+ * level does not.
  */
 static void
 build_org_member(int slot, bool sharing_disabled)
@@ -680,7 +683,10 @@ members_is_reserved_role_name(const char *name)
 	return false;
 }
 
-/* May a holder of role `holder` assign role `target` (spec 5.1)? */
+/*
+ * May a holder of role `holder` assign role `target` (docs/coder-behaviour.md
+ * 5.1)?
+ */
 bool
 members_assign_table_allows(const char *holder, const char *target)
 {

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * builtin_roles.h
- *		Coder's built-in roles (spec section 4) and the static table of who
- *		may assign which role (spec 5.1).
+ *		Coder's built-in roles (docs/coder-behaviour.md 4) and the static table
+ *		of who may assign which role (docs/coder-behaviour.md 5.1).
  *
  * The permission lists are computed from the registry with Coder's
  * "all permissions except" rules, so a new resource type extends owner,
@@ -31,7 +31,10 @@
 #define MEMBERS_ROLE_ORG_TEMPLATE_ADMIN "organization-template-admin"
 #define MEMBERS_ROLE_ORG_WORKSPACE_CREATION_BAN "organization-workspace-creation-ban"
 #define MEMBERS_ROLE_ORG_MEMBER			"organization-member"
-/* Placeholders and subject names of the assignment table (spec 5.1, 5.2). */
+/*
+ * Placeholders and subject names of the assignment table
+ * (docs/coder-behaviour.md 5.1, 5.2).
+ */
 #define MEMBERS_ROLE_CUSTOM_SITE		"custom-site-role"
 #define MEMBERS_ROLE_CUSTOM_ORG			"custom-organization-role"
 #define MEMBERS_ROLE_SYSTEM				"system"
@@ -67,9 +70,9 @@ typedef struct MembersBuiltinRole
 extern void members_builtin_roles_init(void);
 
 /*
- * The built-in role of that name and scope (names compared ignoring case),
- * or NULL if there is none: a site name with MEMBERS_SCOPE_ORG or an org
- * name with MEMBERS_SCOPE_SITE is not a built-in (spec 4.1).
+ * The built-in role of that name and scope (names compared ignoring case), or
+ * NULL if there is none: a site name with MEMBERS_SCOPE_ORG or an org name
+ * with MEMBERS_SCOPE_SITE is not a built-in (docs/coder-behaviour.md 4.1).
  * organization-member has two variants; sharing_disabled picks one (it is
  * ignored for every other role).
  */
@@ -101,11 +104,11 @@ extern const MembersBuiltinRole *members_builtin_role_at(MembersRoleScope scope,
 extern bool members_is_reserved_role_name(const char *name);
 
 /*
- * The static assignment table (spec 5.1, baseline): may a holder of role
- * `holder` assign or unassign role `target`?  Custom roles are asked about
- * under their placeholder ("custom-organization-role", "custom-site-role");
- * the internal subjects are "system" and "prebuilds-orchestrator".  Names
- * compared ignoring case.
+ * The static assignment table (docs/coder-behaviour.md 5.1, baseline): may a
+ * holder of role `holder` assign or unassign role `target`?  Custom roles are
+ * asked about under their placeholder ("custom-organization-role",
+ * "custom-site-role"); the internal subjects are "system" and
+ * "prebuilds-orchestrator".  Names compared ignoring case.
  */
 extern bool members_assign_table_allows(const char *holder, const char *target);
 

@@ -1,18 +1,19 @@
 /*-------------------------------------------------------------------------
  *
  * custom_roles.c
- *		Custom organization roles (spec section 6): members.insert_custom_role
- *		(POST), members.update_custom_role (PUT) and
+ *		Custom organization roles (docs/coder-behaviour.md 6):
+ *		members.insert_custom_role (POST), members.update_custom_role (PUT) and
  *		members.delete_custom_role (DELETE) of
  *		/organizations/{organization}/members/roles.
  *
- * Each function runs Coder's validation steps in Coder's order (spec 6.1):
- * actor (28000), organization (P0002), body shape (22023 "request body must
- * be valid JSON"), name (22023 "validation failed"), reserved name and
- * organization-only permissions (22023), authorization (POST/PUT: P0002,
- * DELETE: 42501), existence, permission validity and the escalation check
- * (22023 "failed to update role permissions"), then writes as the extension
- * owner.  Role names are lower-cased on input (design.md, Decisions).
+ * Each function runs Coder's validation steps in Coder's order
+ * (docs/coder-behaviour.md 6.1, enterprise/coderd/roles.go): actor (28000),
+ * organization (P0002), body shape (22023 "request body must be valid JSON"),
+ * name (22023 "validation failed"), reserved name and organization-only
+ * permissions (22023), authorization (POST/PUT: P0002, DELETE: 42501),
+ * existence, permission validity and the escalation check (22023 "failed to
+ * update role permissions"), then writes as the extension owner.  Role names
+ * are lower-cased on input (docs/custom-roles.md).
  *
  * Concurrency: a duplicate name is caught by INSERT ... ON CONFLICT DO
  * NOTHING on the unique index (23505), so two concurrent inserts cannot
@@ -26,9 +27,9 @@
  * rows holding the role (by user id), then the role, so that the two
  * cannot deadlock.
  *
- * Audit (spec 9): successes write a custom_role row in the same
- * transaction; refused PUT and DELETE calls whose role was found write one
- * with their 4xx status and an empty diff, committed independently of the
+ * Audit (docs/coder-behaviour.md 9): successes write a custom_role row in the
+ * same transaction; refused PUT and DELETE calls whose role was found write
+ * one with their 4xx status and an empty diff, committed independently of the
  * failing transaction.  Refused POSTs are not audited.
  *
  * IDENTIFICATION
@@ -58,6 +59,7 @@
 #include "ids.h"
 #include "jsondecode.h"
 #include "jsonout.h"
+#include "messages.h"
 #include "names.h"
 #include "permission.h"
 #include "registry.h"
@@ -133,7 +135,7 @@ body_invalid(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("request body must be valid JSON"),
+			 errmsg(MEMBERS_MSG_BODY_INVALID),
 			 errdetail_internal("%s", detail)));
 }
 
@@ -228,9 +230,9 @@ perm_field(int f, const JsonbValue *v, List **invalid, int *nraw)
 }
 
 /*
- * Decode the body (spec 6.1 step 4).  SQL NULL is an empty body (Go's
- * "EOF"); JSON null decodes as an empty request, as in Go; any other
- * non-object is a type error.  Unknown keys are ignored.
+ * Decode the body (docs/coder-behaviour.md 6.1, step 4).  SQL NULL is an empty
+ * body (Go's "EOF"); JSON null decodes as an empty request, as in Go; any
+ * other non-object is a type error.  Unknown keys are ignored.
  */
 static void
 decode_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
@@ -312,7 +314,7 @@ check_request_name(const RoleRequest *req)
 		members_name_invalid_reason(req->lname) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("validation failed"),
+				 errmsg(MEMBERS_MSG_VALIDATION_FAILED),
 				 errdetail_internal("Validation failed for tag \"username\" with value: \"%s\"",
 									req->name)));
 }
@@ -329,31 +331,31 @@ valid_organization_role_request(const char *lname, const int *nraw)
 	if (members_is_reserved_role_name(lname))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("reserved role name"),
+				 errmsg(MEMBERS_MSG_RESERVED_ROLE_NAME),
 				 errdetail_internal("\"%s\" is a reserved role name, and not allowed to be used",
 									lname)));
 	reason = members_name_invalid_reason(lname);
 	if (reason != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid role name"),
+				 errmsg(MEMBERS_MSG_INVALID_ROLE_NAME),
 				 errdetail_internal("%s", reason)));
 	if (nraw == NULL)
 		return;
 	if (nraw[RF_SITE] > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid request, not allowed to assign site wide permissions for an organization role"),
+				 errmsg(MEMBERS_MSG_ROLE_SITE_PERMS),
 				 errdetail_internal("organization scoped roles may not contain site wide permissions")));
 	if (nraw[RF_USER] > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid request, not allowed to assign user permissions for an organization role"),
+				 errmsg(MEMBERS_MSG_ROLE_USER_PERMS),
 				 errdetail_internal("organization scoped roles may not contain user permissions")));
 	if (nraw[RF_MEMBER] > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid request, not allowed to assign organization member permissions for an organization role"),
+				 errmsg(MEMBERS_MSG_ROLE_MEMBER_PERMS),
 				 errdetail_internal("organization scoped roles may not contain organization member permissions")));
 }
 
@@ -371,9 +373,10 @@ read_role_request(FunctionCallInfo fcinfo, int argno, RoleRequest *req)
 
 /*
  * Coder's customRoleCheck for an organization role (step 13, the parts an
- * organization-only request can reach): every permission valid (13d, all
+ * organization-only request can reach): every permission valid (step 13d of
+ * docs/coder-behaviour.md 6.1, all
  * invalid ones reported, joined by newlines as errors.Join does), then the
- * escalation check of each permission in order (13g).  NULL when the role
+ * escalation check of each permission in order (step 13g).  NULL when the role
  * passes, else the error text (the detail of "failed to update role
  * permissions").
  */
@@ -430,7 +433,7 @@ role_check_failed(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("failed to update role permissions"),
+			 errmsg(MEMBERS_MSG_ROLE_UPDATE_FAILED),
 			 errdetail_internal("%s", detail)));
 }
 
@@ -488,10 +491,10 @@ perms_json(const MembersPermList *l)
 }
 
 /*
- * The audit diff between two versions of a role (spec 9: name,
- * display_name and the four permission lists).  A missing side (NULL) is
- * Go's zero value: empty strings and null lists; empty lists are null on
- * both sides, so that only real changes show.
+ * The audit diff between two versions of a role (docs/coder-behaviour.md 9:
+ * name, display_name and the four permission lists).  A missing side (NULL) is
+ * Go's zero value: empty strings and null lists; empty lists are null on both
+ * sides, so that only real changes show.
  */
 static char *
 role_diff(const StoredRole *old, const StoredRole *new)
@@ -532,7 +535,10 @@ audit_role(const MembersActor *actor, const pg_uuid_t *org, const char *action,
 	members_audit_record(&e, status, diff);
 }
 
-/* Coder's Role object of a custom role (db2sdk.Role: organization permissions only). */
+/*
+ * Coder's Role object of a custom role (db2sdk.Role: organization permissions
+ * only).
+ */
 static void
 role_json(StringInfo buf, const StoredRole *role, const pg_uuid_t *org)
 {
@@ -603,7 +609,7 @@ members_insert_custom_role(PG_FUNCTION_ARGS)
 		members_uuid_to_cstring(&org.id, orgtxt);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("failed to update role permissions"),
+				 errmsg(MEMBERS_MSG_ROLE_UPDATE_FAILED),
 				 errdetail_internal("duplicate key value violates unique constraint \"custom_roles_name_org_idx\": Key (organization_id, name)=(%s, %s) already exists.",
 									orgtxt, req.lname)));
 	}
@@ -703,7 +709,7 @@ no_such_role(const char *lname)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NO_DATA_FOUND),
-			 errmsg("no custom role with the name %s found", lname),
+			 errmsg(MEMBERS_MSG_NO_CUSTOM_ROLE, lname),
 			 errdetail_internal("no role found")));
 }
 

@@ -9,13 +9,13 @@
  *
  * Each function accepts pending cache invalidations, resolves the actor
  * (28000), resolves the organization (22023 empty, P0002 unknown or
- * unreadable), authorizes as Coder does for that endpoint (spec 7.5, 7.6,
- * 7.8, 8.1: 404 or 403), then reads as the extension owner through plans
- * prepared once, and returns Coder's JSON.  They write nothing (STABLE):
- * every SPI call is read-only and sees the calling statement's snapshot,
- * so a count and the page it describes agree.
+ * unreadable), authorizes as Coder does for that endpoint
+ * (docs/coder-behaviour.md 7.5, 7.6, 7.8, 8.1: 404 or 403), then reads as the
+ * extension owner through plans prepared once, and returns Coder's JSON.  They
+ * write nothing (STABLE): every SPI call is read-only and sees the calling
+ * statement's snapshot, so a count and the page it describes agree.
  *
- * Listings are deterministic (shared/design.md, "Decisions"): members by
+ * Listings are deterministic (docs/read-endpoints.md): members by
  * lower(username) then user id; built-in roles by name, then custom roles
  * by name.
  *
@@ -49,6 +49,7 @@
 #include "coder_json.h"
 #include "endpoint.h"
 #include "jsonout.h"
+#include "messages.h"
 #include "permission.h"
 #include "registry.h"
 #include "resolve.h"
@@ -80,7 +81,7 @@ static SPIPlanPtr plan_custom_roles = NULL;
 
 /*
  * The columns of OrganizationMemberWithUserData and the join they come
- * from.  Soft-deleted users are hidden (spec 7.5, 7.9).
+ * from.  Soft-deleted users are hidden (docs/coder-behaviour.md 7.5, 7.9).
  */
 #define MEMBER_SELECT \
 	"SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, " \
@@ -90,21 +91,21 @@ static SPIPlanPtr plan_custom_roles = NULL;
 	"WHERE m.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u.deleted "
 
 /*
- * The listing order (design.md: members by lower(username), Coder's ORDER
- * BY); the user id breaks ties, so the order is total even if a deleted
- * user's name came back.  lower(username) in the database's collation is
- * what the unique index users_username_lower_idx holds, so the first pages
+ * The listing order (docs/read-endpoints.md: members by lower(username),
+ * Coder's ORDER BY); the user id breaks ties, so the order is total even if a
+ * deleted user's name came back.  lower(username) in the database's collation
+ * is what the unique index users_username_lower_idx holds, so the first pages
  * are read in index order and stop early.
  */
 #define MEMBER_ORDER \
 	"ORDER BY pg_catalog.lower(u.username), u.id "
 
 /*
- * Run a plan returning MEMBER_SELECT's columns (prepared with CURSOR_PLAN)
- * as a read-only cursor and append each row as an array element (*first
- * as for members_json_elem).  When check_actor is not NULL, rows that actor may not
- * read ({organization_member, org, owner = the row's user}) are silently
- * left out (spec 7.5).
+ * Run a plan returning MEMBER_SELECT's columns (prepared with CURSOR_PLAN) as
+ * a read-only cursor and append each row as an array element (*first as for
+ * members_json_elem).  When check_actor is not NULL, rows that actor may not
+ * read ({organization_member, org, owner = the row's user}) are silently left
+ * out (docs/coder-behaviour.md 7.5).
  */
 static void
 append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
@@ -182,12 +183,12 @@ actor_reads_all_members(const MembersActor *actor, const pg_uuid_t *org_id)
 /*
  * SQL: members.organization_members(organization text) returns jsonb.
  *
- * GET /organizations/{organization}/members (spec 7.5): a JSON array of
- * OrganizationMemberWithUserData.  Rows the actor may not read are left
- * out without an error.  Reading without an owner is decided by the site
- * and org levels alone, and for a row owned by someone else the member
- * level is not consulted, so an actor who may not read all members can see
- * at most their own row; only that row is then fetched (and still checked).
+ * GET /organizations/{organization}/members (docs/coder-behaviour.md 7.5): a
+ * JSON array of OrganizationMemberWithUserData.  Rows the actor may not read
+ * are left out without an error.  Reading without an owner is decided by the
+ * site and org levels alone, and for a row owned by someone else the member
+ * level is not consulted, so an actor who may not read all members can see at
+ * most their own row; only that row is then fetched (and still checked).
  */
 Datum
 members_organization_members(PG_FUNCTION_ARGS)
@@ -227,8 +228,8 @@ members_organization_members(PG_FUNCTION_ARGS)
 }
 
 /*
- * Coder's PositiveInt32 query parameter check (spec 7.6): append the
- * validation of one parameter to detail when it is negative.
+ * Coder's PositiveInt32 query parameter check (docs/coder-behaviour.md 7.6):
+ * append the validation of one parameter to detail when it is negative.
  */
 static void
 check_page_param(StringInfo detail, const char *field, int32 value)
@@ -246,18 +247,17 @@ check_page_param(StringInfo detail, const char *field, int32 value)
  * SQL: members.paginated_organization_members(organization text, "limit"
  * integer DEFAULT 0, "offset" integer DEFAULT 0) returns jsonb.
  *
- * GET /organizations/{organization}/paginated-members (spec 7.6):
- * {"members": [...], "count": N}.  Checks in Coder's order: organization
- * (404), then the query parameters (400), then read on every member of
- * the organization (404).  limit 0 (or NULL) means no limit, offset NULL
- * means 0.  count is the number of visible members before offset and
- * limit; a page past the end is {"members": [], "count": N} (design.md).
- * The count and the page are two queries over the same snapshot, so that
- * the page is selected with LIMIT/OFFSET over an ordered scan instead of
- * sorting every row under a window count.  The count is written as an
- * anti-join with the (few) deleted users, which the membership foreign key
- * makes equal to the join with the live ones and which is about twice as
- * fast on large organizations.
+ * GET /organizations/{organization}/paginated-members (docs/coder-behaviour.md
+ * 7.6): {"members": [...], "count": N}.  Checks in Coder's order: organization
+ * (404), then the query parameters (400), then read on every member of the
+ * organization (404).  limit 0 (or NULL) means no limit, offset NULL means 0.
+ * count is the number of visible members before offset and limit; a page past
+ * the end is {"members": [], "count": N} (docs/read-endpoints.md).  The count
+ * and the page are two queries over the same snapshot, so that the page is
+ * selected with LIMIT/OFFSET over an ordered scan instead of sorting every row
+ * under a window count.  The count is written as an anti-join with the (few)
+ * deleted users, which the membership foreign key makes equal to the join with
+ * the live ones and which is about twice as fast on large organizations.
  */
 Datum
 members_paginated_organization_members(PG_FUNCTION_ARGS)
@@ -286,7 +286,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	if (detail.len > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("query parameters have invalid values"),
+				 errmsg(MEMBERS_MSG_BAD_QUERY_PARAMS),
 				 errdetail_internal("%s", detail.data)));
 	if (limit > MEMBERS_MAX_PAGE_LIMIT)
 		ereport(ERROR,
@@ -386,10 +386,10 @@ builtin_by_name(const void *a, const void *b)
 }
 
 /*
- * Append the listable built-ins of a scope, sorted by name, as
- * AssignableRoles (spec 5.4): "member" and roles with an empty display
- * name (organization-member) are never listed.  org_id is the organization
- * for org built-ins, NULL for site built-ins.
+ * Append the listable built-ins of a scope, sorted by name, as AssignableRoles
+ * (docs/coder-behaviour.md 5.4): "member" and roles with an empty display name
+ * (organization-member) are never listed.  org_id is the organization for org
+ * built-ins, NULL for site built-ins.
  */
 static void
 append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
@@ -430,9 +430,10 @@ append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
 /*
  * SQL: members.organization_roles(organization text) returns jsonb.
  *
- * GET /organizations/{organization}/members/roles (spec 7.8): the
- * organization's five listable built-ins by name, then its custom roles by
- * name, as AssignableRoles.  Needs read on {assign_org_role, org}, else
+ * GET /organizations/{organization}/members/roles (docs/coder-behaviour.md
+ * 7.8): the organization's five listable built-ins by name, then its custom
+ * roles by name, as AssignableRoles.  Needs read on {assign_org_role, org},
+ * else
  * 404.  A custom role is assignable when the actor may assign the
  * placeholder "custom-organization-role" in that organization.
  */
@@ -517,10 +518,10 @@ members_organization_roles(PG_FUNCTION_ARGS)
 /*
  * SQL: members.site_roles() returns jsonb.
  *
- * GET /users/roles (spec 8.1): the four listable site built-ins (owner,
- * auditor, template-admin, user-admin; never member) by name, without
- * organization_id.  Needs read on assign_role, else 42501 (Coder's 403).
- * There are no site-wide custom roles in this schema.
+ * GET /users/roles (docs/coder-behaviour.md 8.1): the four listable site
+ * built-ins (owner, auditor, template-admin, user-admin; never member) by
+ * name, without organization_id.  Needs read on assign_role, else 42501
+ * (Coder's 403).  There are no site-wide custom roles in this schema.
  */
 Datum
 members_site_roles(PG_FUNCTION_ARGS)

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * endpoints_write.c
- *		The member-changing endpoints of Coder's members API (spec 7.2-7.4)
- *		and PUT /users/{user}/roles (spec 8.2):
+ *		The member-changing endpoints of Coder's members API
+ *		(docs/coder-behaviour.md 7.2-7.4) and PUT /users/{user}/roles
+ *		(docs/coder-behaviour.md 8.2):
  *
  *		members.add_organization_member(organization, user)
  *		members.remove_organization_member(organization, user)
@@ -31,7 +32,7 @@
  * role change after the member or user was found) are audited with their
  * status and an empty diff through members_audit_record, which
  * commits the row before the error is raised.  Failed additions are not
- * audited (spec 9).
+ * audited (docs/coder-behaviour.md 9).
  *
  * IDENTIFICATION
  *		src/endpoints_write.c
@@ -59,6 +60,7 @@
 #include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
+#include "messages.h"
 #include "names.h"
 #include "registry.h"
 #include "resolve.h"
@@ -91,7 +93,10 @@ static SPIPlanPtr plan_update_user_roles = NULL;
 #define HTTP_BAD_REQUEST	400
 #define HTTP_NOT_FOUND	404
 
-/* An organization member as Coder's audit sees it (AuditableOrganizationMember). */
+/*
+ * An organization member as Coder's audit sees it
+ * (AuditableOrganizationMember).
+ */
 typedef struct MemberState
 {
 	bool		present;
@@ -383,12 +388,12 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 }
 
 /*
- * Coder's "member param" (spec 7.1) plus the row lock: the user is looked
- * up as the system, the actor must be allowed read on the member object
- * {organization_member, org, owner = user}, and the membership row (of a
- * user that is not deleted) is locked FOR UPDATE.  Anything missing or
- * unreadable is 404.  On return SPI_tuptable holds the locked row and
- * *old its state.
+ * Coder's "member param" (docs/coder-behaviour.md 7.1) plus the row lock: the
+ * user is looked up as the system, the actor must be allowed read on the
+ * member object {organization_member, org, owner = user}, and the membership
+ * row (of a user that is not deleted) is locked FOR UPDATE.  Anything missing
+ * or unreadable is 404.  On return SPI_tuptable holds the locked row and *old
+ * its state.
  */
 static void
 resolve_member_locked(const MembersActor *actor, const MembersOrgRef *org,
@@ -433,7 +438,7 @@ typedef struct MemberChange
  * and 1 are {organization} and {user}: resolve the actor, connect to SPI
  * as the owner, resolve the organization and lock the member row (404 for
  * anything missing or not visible), and prepare the audit entry: from
- * here on refusals are audited (spec 9).
+ * here on refusals are audited (docs/coder-behaviour.md 9).
  */
 static void
 open_member_change(FunctionCallInfo fcinfo, const char *audit_action, MemberChange *c)
@@ -459,7 +464,7 @@ actor_is(const MembersActor *actor, const pg_uuid_t *user_id)
 /*
  * SQL: members.add_organization_member(organization text, "user" text)
  * returns jsonb.  POST /organizations/{organization}/members/{user}
- * (spec 7.2): the OrganizationMember with roles [].
+ * (docs/coder-behaviour.md 7.2): the OrganizationMember with roles [].
  */
 Datum
 members_add_organization_member(PG_FUNCTION_ARGS)
@@ -525,7 +530,7 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("user is already an organization member"),
+				 errmsg(MEMBERS_MSG_ALREADY_MEMBER),
 				 errdetail("%s is already a member of %s", user.username, org.display_name)));
 
 	member_row(SPI_tuptable, &new_state, user.username, &c.json, NULL);
@@ -540,7 +545,7 @@ members_add_organization_member(PG_FUNCTION_ARGS)
 /*
  * SQL: members.remove_organization_member(organization text, "user" text)
  * returns void.  DELETE /organizations/{organization}/members/{user}
- * (spec 7.3): 204.
+ * (docs/coder-behaviour.md 7.3): 204.
  */
 Datum
 members_remove_organization_member(PG_FUNCTION_ARGS)
@@ -588,8 +593,8 @@ members_remove_organization_member(PG_FUNCTION_ARGS)
 /*
  * SQL: members.update_organization_member_roles(organization text, "user"
  * text, roles text[]) returns jsonb.  PUT
- * /organizations/{organization}/members/{user}/roles (spec 7.4): the
- * OrganizationMember with its new roles.
+ * /organizations/{organization}/members/{user}/roles (docs/coder-behaviour.md
+ * 7.4): the OrganizationMember with its new roles.
  */
 Datum
 members_update_organization_member_roles(PG_FUNCTION_ARGS)
@@ -618,7 +623,7 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 		members_audit_record(&c.audit, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("you cannot change your own organization roles"),
+				 errmsg(MEMBERS_MSG_OWN_ORG_ROLES),
 				 errdetail("Another user with the appropriate permissions must change your roles.")));
 	}
 
@@ -678,7 +683,8 @@ members_update_organization_member_roles(PG_FUNCTION_ARGS)
 
 /*
  * SQL: members.update_user_site_roles("user" text, roles text[]) returns
- * jsonb.  PUT /users/{user}/roles (spec 8.2): the User object.
+ * jsonb.  PUT /users/{user}/roles (docs/coder-behaviour.md 8.2): the User
+ * object.
  */
 Datum
 members_update_user_site_roles(PG_FUNCTION_ARGS)
@@ -734,7 +740,7 @@ members_update_user_site_roles(PG_FUNCTION_ARGS)
 		members_audit_record(&e, HTTP_BAD_REQUEST, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("you cannot change your own roles")));
+				 errmsg(MEMBERS_MSG_OWN_SITE_ROLES)));
 	}
 	roles_arg(fcinfo, 1, &e, &given, &ngiven);
 	requested = members_lower_distinct(given, ngiven, &nrequested);

@@ -31,6 +31,7 @@
 #include "authz.h"
 #include "builtin_roles.h"
 #include "endpoint.h"
+#include "messages.h"
 #include "registry.h"
 #include "resolve.h"
 #include "subject.h"
@@ -133,7 +134,7 @@ members_create_organization(PG_FUNCTION_ARGS)
 		if (SPI_processed > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("organization already exists with that name"),
+					 errmsg(MEMBERS_MSG_ORG_EXISTS),
 					 errdetail("An organization named \"%s\" exists (names are compared case-insensitively).", name)));
 	}
 	if (is_default)
@@ -165,7 +166,9 @@ members_create_organization(PG_FUNCTION_ARGS)
 		elog(ERROR, "could not insert organization");
 	members_organization_json(&c.json, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 
-	/* As in Coder, a user who creates an organization becomes a plain member. */
+	/*
+	 * As in Coder, a user who creates an organization becomes a plain member.
+	 */
 	if (!c.actor.is_system)
 	{
 		Oid			t2[2] = {UUIDOID, UUIDOID};
@@ -263,7 +266,10 @@ members_create_user(PG_FUNCTION_ARGS)
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_CREATE, MEMBERS_RES_USER, NULL, NULL))
 		forbid("create", "users");
 
-	/* the site roles given, plus the implied member, must be assignable (spec 5.3) */
+	/*
+	 * the site roles given, plus the implied member, must be assignable
+	 * (docs/coder-behaviour.md 5.3)
+	 */
 	{
 		char	   *bad = NULL;
 		MembersAssignResult r;
@@ -295,11 +301,11 @@ members_create_user(PG_FUNCTION_ARGS)
 			if (members_col_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "same_name"))
 				ereport(ERROR,
 						(errcode(ERRCODE_UNIQUE_VIOLATION),
-						 errmsg("user already exists"),
+						 errmsg(MEMBERS_MSG_USER_EXISTS),
 						 errdetail("A user with the username \"%s\" exists (usernames are compared case-insensitively).", username)));
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("user already exists"),
+					 errmsg(MEMBERS_MSG_USER_EXISTS),
 					 errdetail("A user with the email \"%s\" exists.", email)));
 		}
 	}
@@ -331,9 +337,9 @@ members_create_user(PG_FUNCTION_ARGS)
 
 /*
  * SQL: members.set_workspace_sharing(organization text, disabled boolean)
- * returns jsonb.  The organization's workspace-sharing switch (it changes
- * what organization-member grants, spec 4.4); needs update on the
- * organization.
+ * returns jsonb.  The organization's workspace-sharing switch (it changes what
+ * organization-member grants, docs/coder-behaviour.md 4.4); needs update on
+ * the organization.
  */
 Datum
 members_set_workspace_sharing(PG_FUNCTION_ARGS)

@@ -2,7 +2,7 @@
  *
  * permission.c
  *		Permission lists and sets: pooling, parsing from jsonb (with Coder's
- *		validity rules, spec 2.4) and writing back as JSON.
+ *		validity rules, docs/coder-behaviour.md 2.4) and writing back as JSON.
  *
  * The vote function and role_allow are static inline in permission.h; they
  * run on every permission check.
@@ -331,9 +331,9 @@ decode_array(Jsonb *arr, const char *field_name, int *n)
 }
 
 /*
- * Resolve one decoded element: true and *out filled when it is valid (spec
- * 2.4, restricted to what we can represent), else false and *msg set to
- * Coder's wording.
+ * Resolve one decoded element: true and *out filled when it is valid
+ * (docs/coder-behaviour.md 2.4, restricted to what we can represent), else
+ * false and *msg set to Coder's wording.
  */
 static bool
 resolve_permission(const RawPermission *raw, MembersPermission *out, char **msg)
@@ -487,10 +487,10 @@ members_permlist_to_json(StringInfo buf, const MembersPermList *l)
 
 /*
  * SQL: members.permissions_valid(permissions jsonb) returns boolean.  True
- * when permissions is a well-formed list of valid permissions (spec 1.3,
- * 2.4); otherwise raises 22023 with the parser's message.  Used by a CHECK
- * constraint of members.custom_roles, so a stored role can never hold a
- * permission the engine cannot read.
+ * when permissions is a well-formed list of valid permissions
+ * (docs/coder-behaviour.md 1.3, 2.4); otherwise raises 22023 with the parser's
+ * message.  Used by a CHECK constraint of members.custom_roles, so a stored
+ * role can never hold a permission the engine cannot read.
  */
 Datum
 members_permissions_valid(PG_FUNCTION_ARGS)

@@ -2,8 +2,8 @@
  *
  * permission.h
  *		Permissions, permission lists and compiled permission sets, Coder's
- *		vote function and role_allow rule (spec sections 2.2 and 2.3), and
- *		the jsonb form of a permission list.
+ *		vote function and role_allow rule (docs/coder-behaviour.md 2.2 and
+ *		2.3), and the jsonb form of a permission list.
  *
  * A permission list keeps the order and duplicates of its source (for JSON
  * output and for checks that walk it).  A permission set is the same
@@ -63,11 +63,11 @@ extern void members_permset_union(MembersPermSet *dst, const MembersPermSet *src
 extern bool members_permset_is_empty(const MembersPermSet *s);
 
 /*
- * Coder's vote (spec 2.2) over the pooled permissions of one level, for an
- * object of type resource and the given action: -1 if some matching
- * permission is negative, +1 if some matching one is positive, else 0.  A
- * permission matches when its action is action or "*" and its resource is
- * resource or "*".  (An action of MEMBERS_ACT_WILDCARD is matched only by
+ * Coder's vote (docs/coder-behaviour.md 2.2) over the pooled permissions of
+ * one level, for an object of type resource and the given action: -1 if some
+ * matching permission is negative, +1 if some matching one is positive, else
+ * 0.  A permission matches when its action is action or "*" and its resource
+ * is resource or "*".  (An action of MEMBERS_ACT_WILDCARD is matched only by
  * "*" permissions, as in Coder.)
  */
 static inline int
@@ -83,9 +83,9 @@ members_vote(const MembersPermSet *s, int resource, int action)
 }
 
 /*
- * Coder's role_allow (spec 2.3) from the four level votes: a site positive
- * wins; a site negative blocks everything; an org negative also blocks the
- * member level.
+ * Coder's role_allow (docs/coder-behaviour.md 2.3) from the four level votes:
+ * a site positive wins; a site negative blocks everything; an org negative
+ * also blocks the member level.
  */
 static inline bool
 members_role_allow(int site, int user, int org, int member)
@@ -124,9 +124,9 @@ extern MembersPermList *members_permlist_copy(MemoryContext cxt,
 											  const MembersPermList *l);
 
 /*
- * Parse a jsonb array of {"negate": bool, "resource_type": str, "action":
- * str} (spec 1.3 Permission) into a list in array order, palloc'd in the
- * current context.  arr must be detoasted (DatumGetJsonbP).
+ * Parse a jsonb array of {"negate": bool, "resource_type": str, "action": str}
+ * (docs/coder-behaviour.md 1.3 Permission) into a list in array order,
+ * palloc'd in the current context.  arr must be detoasted (DatumGetJsonbP).
  *
  * NULL, or the JSON null, is the empty list.  Shape errors raise 22023 with
  * a message naming field_name and the element ("site_permissions[2]"): not
@@ -150,8 +150,8 @@ extern MembersPermList *members_parse_permissions(Jsonb *arr,
  * As members_parse_permissions, but never raises for an invalid entry:
  * each one is dropped and its message, in the Coder wording above, is
  * appended to *invalid (a List of palloc'd C strings, in element order), so
- * that the caller can word the error as Coder's customRoleCheck does (spec
- * 6.1 13d).  Shape errors still raise.
+ * that the caller can word the error as Coder's customRoleCheck does
+ * (docs/coder-behaviour.md 6.1, step 13d).  Shape errors still raise.
  */
 extern MembersPermList *members_parse_permissions_collect(Jsonb *arr,
 														  const char *field_name,

@@ -4,11 +4,11 @@
  *		Names of resource types and actions, the actions each resource
  *		accepts, and the name-to-id lookups that every permission check runs.
  *
- * The valid-action lists restate Coder's RBACPermissions (policy.go, spec
- * section 3) without the baseline's "chat" resource and "update_agent"
- * action, which the seed's enumerations do not have.  Each list is written
- * once, in Coder's declaration order; the bitmasks and the ordered lists are
- * both generated from it.
+ * The valid-action lists restate Coder's RBACPermissions
+ * (coderd/rbac/policy/policy.go; docs/coder-behaviour.md 3) without the
+ * baseline's "chat" resource and "update_agent" action, which the seed's
+ * enumerations do not have.  Each list is written once, in Coder's declaration
+ * order; the bitmasks and the ordered lists are both generated from it.
  *
  * IDENTIFICATION
  *		src/registry.c

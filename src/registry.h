@@ -8,7 +8,7 @@
  * (strcmp) order of their names, so that a permission costs a few bytes
  * and a permission set is a bitmask per resource.  The lists are exactly
  * the seed's enumerations (42 resource types plus "*", 17 actions plus
- * "*"); see shared/design.md, "Decisions".
+ * "*"); see docs/coder-behaviour.md 3 and README.md (members.rbac_resources).
  *
  * To add a resource: add it to MEMBERS_RESOURCES in its alphabetical place,
  * give it an ACTS_ line in registry.c and raise MEMBERS_NUM_RESOURCES (and
@@ -180,10 +180,10 @@ members_action_lookup_cstr(const char *name)
 }
 
 /*
- * Is a permission (resource, action) valid in Coder's sense (spec 2.4)?
- * Resource "*" accepts every action, action "*" is valid on every resource,
- * otherwise the action must be one the resource lists.  Both ids must be
- * known ones.
+ * Is a permission (resource, action) valid in Coder's sense
+ * (docs/coder-behaviour.md 2.4)?  Resource "*" accepts every action, action
+ * "*" is valid on every resource, otherwise the action must be one the
+ * resource lists.  Both ids must be known ones.
  */
 static inline bool
 members_action_valid_for(int resource, int action)

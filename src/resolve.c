@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * resolve.c
- *		Path values of Coder's API (spec 7.1): {organization} and {user}.
+ *		Path values of Coder's API (docs/coder-behaviour.md 7.1):
+ *		{organization} and {user}.
  *
  * IDENTIFICATION
  *		src/resolve.c
@@ -16,6 +17,7 @@
 
 #include "authz.h"
 #include "ids.h"
+#include "messages.h"
 #include "registry.h"
 #include "caps.h"
 #include "resolve.h"
@@ -63,7 +65,7 @@ members_resolve_organization(const MembersActor *actor, const char *value,
 	if (value == NULL || value[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"organization\" must be provided")));
+				 errmsg(MEMBERS_MSG_ORG_PARAM_MISSING)));
 	members_cap_name("organization", strlen(value));
 
 	if (strcmp(value, "default") == 0 ||
@@ -125,7 +127,7 @@ members_resolve_user(const MembersActor *actor, const char *value,
 	if (value == NULL || value[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"user\" must be provided")));
+				 errmsg(MEMBERS_MSG_USER_PARAM_MISSING)));
 	members_cap_name("user", strlen(value));
 
 	if (strcmp(value, "me") == 0)

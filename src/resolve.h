@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * resolve.h
- *		Path values of Coder's API (spec 7.1): {organization} and {user}.
+ *		Path values of Coder's API (docs/coder-behaviour.md 7.1):
+ *		{organization} and {user}.
  *
  * Both need the caller to be connected to SPI as the extension owner.
  * Failures raise P0002 with Coder's generic message "resource not found or
@@ -47,15 +48,14 @@ extern void members_resolve_organization(const MembersActor *actor,
 										 MembersOrgRef *out);
 
 /*
- * {user} as the "user param" (spec 7.1): "me" = the actor; a uuid = by id;
- * else by username ignoring case.  A deleted user is not found (P0002)
- * however named, so no endpoint can add one to an organization, give it
- * roles or tokens (Coder's user param, coderd/httpmw/userparam.go, also
- * refuses deleted users).  When
- * check_read, the actor must be allowed read on the user (owner = the user,
- * no organization), else P0002; without check_read the lookup runs as the
- * system (the "member param" variant).  The system actor cannot use "me"
- * (22023).
+ * {user} as the "user param" (docs/coder-behaviour.md 7.1): "me" = the actor;
+ * a uuid = by id; else by username ignoring case.  A deleted user is not found
+ * (P0002) however named, so no endpoint can add one to an organization, give
+ * it roles or tokens (Coder's user param, coderd/httpmw/userparam.go, also
+ * refuses deleted users).  When check_read, the actor must be allowed read on
+ * the user (owner = the user, no organization), else P0002; without check_read
+ * the lookup runs as the system (the "member param" variant).  The system
+ * actor cannot use "me" (22023).
  */
 extern void members_resolve_user(const MembersActor *actor, const char *value,
 								 bool check_read, MembersUserRef *out);
