@@ -74,6 +74,7 @@
 
 #include "actor.h"
 #include "authz.h"
+#include "endpoint.h"
 #include "registry.h"
 #include "rls_support.h"
 #include "subject.h"
@@ -210,13 +211,15 @@ members_subject_listing(const MembersSubject *s, int action, int resource,
 	out->orgs = palloc(sizeof(pg_uuid_t) * s->norgs);
 	for (int i = 0; i < s->norgs; i++)
 	{
-		const MembersSubjectOrg *o = &s->orgs[i];
-		int			org = members_vote(o->org, resource, action);
+		MembersObject obj = {
+			.resource = resource, .org = &s->orgs[i].org_id,
+			.owner = &s->user_id, .any_org = false
+		};
+		MembersDecision d;
 
-		/* members_decide: org = 1, or org <> -1 and member = 1 (owned) */
-		if (org == 1 ||
-			(org != -1 && members_vote(o->member, resource, action) == 1))
-			out->orgs[out->norgs++] = o->org_id;
+		/* an object of this organization that the subject owns */
+		if (members_decide(s, action, &obj, false, &d))
+			out->orgs[out->norgs++] = s->orgs[i].org_id;
 	}
 }
 
@@ -255,7 +258,7 @@ members_authorized_organizations(PG_FUNCTION_ARGS)
 {
 	int			action;
 	int			resource;
-	MembersActor actor;
+	MembersCall c;
 	MembersListing l;
 	text	   *a;
 	text	   *r;
@@ -284,11 +287,11 @@ members_authorized_organizations(PG_FUNCTION_ARGS)
 				 errdetail("A check names one concrete resource type of the registry (see members.rbac_resources())."),
 				 errhint("The wildcard \"*\" is for permissions, not for checks.")));
 
-	members_subject_cache_sync();
-	members_current_actor(&actor);
-	if (actor.is_system)
+	members_call_begin(&c, 0);
+	members_call_end(&c);
+	if (c.actor.is_system)
 		PG_RETURN_NULL();
-	members_subject_listing(members_subject_get(&actor.user_id), action,
+	members_subject_listing(members_subject_get(&c.actor.user_id), action,
 							resource, &l);
 	if (l.site == 1)
 		PG_RETURN_NULL();
