@@ -26,9 +26,9 @@
 #   except that the members files (members.so, members.control,
 #   members--*.sql) are the instrumented build's, installed there with
 #   make install DESTDIR=$WORK/inst.  CREATE EXTENSION members, the
-#   'MODULE_PATHNAME' of its functions and the audit and API-key background
-#   workers (bgw_library_name "$libdir/members" and "members") all resolve to
-#   the instrumented library; no other cluster can see it.  Nothing is
+#   'MODULE_PATHNAME' of its functions and the background worker
+#   (bgw_library_name "$libdir/members", src/worker.c) all resolve to the
+#   instrumented library; no other cluster can see it.  Nothing is
 #   written to the system's $libdir or share directory (the end checks that
 #   the installed members.so is still the uninstrumented one), so there is
 #   nothing to restore; the trap only stops the cluster and removes the
