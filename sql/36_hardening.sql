@@ -161,6 +161,18 @@ SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002',
 	$$SELECT members.paginated_organization_members('h-org', 1001)$$);
 SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002',
 	$$SELECT members.audit_log_entries('h-org', 1001)$$);
+-- checks in one check_permissions call: at most 1000, keys at most 256 bytes
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.check_permissions(%L)$$,
+	(SELECT jsonb_object_agg('k' || i, '{"object": {"resource_type": "template"}, "action": "read"}'::jsonb)
+	   FROM generate_series(1, 1000) i)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.check_permissions(%L)$$,
+	(SELECT jsonb_object_agg('k' || i, '{"object": {"resource_type": "template"}, "action": "read"}'::jsonb)
+	   FROM generate_series(1, 1001) i)));
+SELECT pg_temp.try_as('0f400000-0000-4000-8000-000000000002', format(
+	$$SELECT members.check_permissions(%L)$$,
+	jsonb_build_object(repeat('k', 257), '{"object": {"resource_type": "template"}, "action": "read"}'::jsonb)));
 
 -- leave no fixture behind for the suites that follow
 DELETE FROM members.api_keys WHERE user_id = '0f400000-0000-4000-8000-000000000001';

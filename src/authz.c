@@ -32,6 +32,7 @@
 
 #include "actor.h"
 #include "authz.h"
+#include "caps.h"
 #include "endpoint.h"
 #include "ids.h"
 #include "jsonout.h"
@@ -398,6 +399,9 @@ members_check_permissions(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("checks must be a JSON object"),
 				 errdetail("Expected {\"<key>\": {\"object\": {\"resource_type\": ...}, \"action\": ...}, ...}.")));
+	if (JB_ROOT_COUNT(checks) > MEMBERS_MAX_CHECKS_PER_REQUEST)
+		members_cap_count_exceeded("checks", (long) JB_ROOT_COUNT(checks),
+								   MEMBERS_MAX_CHECKS_PER_REQUEST);
 	members_call_begin(&c, 0);
 
 	members_json_open(buf, '{', &first);
@@ -407,6 +411,7 @@ members_check_permissions(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_KEY)
 		{
+			members_cap_name("check key", v.val.string.len);
 			key = pnstrdup(v.val.string.val, v.val.string.len);
 			continue;
 		}

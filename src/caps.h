@@ -22,6 +22,8 @@
 #define MEMBERS_MAX_JSON_DEPTH			16
 /* Bytes of one name in a request: role names, path values, display names. */
 #define MEMBERS_MAX_NAME_BYTES			256
+/* Checks in one members.check_permissions call (Coder's auth-check body). */
+#define MEMBERS_MAX_CHECKS_PER_REQUEST	1000
 /* The largest explicit page of a listing ("limit"). */
 #define MEMBERS_MAX_PAGE_LIMIT			1000
 
