@@ -134,6 +134,9 @@ typedef struct ListingScanState
 								 * these names dropped (fallback) or
 								 * replaced by "org = ANY($n)" (index) */
 	bool		open_ready[2];	/* open_qual[i] was built */
+	ExprState  *full_recheck;	/* a bitmap index child's recheck of lossy
+								 * pages, and the one "org = ANY($n)" */
+	ExprState  *open_recheck;
 	bool		exact;			/* for this actor the check equals "org =
 								 * ANY($n)" on every row */
 	bool		empty_tlist;	/* no column is returned: every row is the
@@ -817,9 +820,10 @@ listing_create_state(CustomScan *cscan)
  * actor whose site-level vote is +1 each is true on every row
  * (members_decide stops at the site level), so the listing then costs
  * what a plain scan costs.  The index child (i = 1) replaces each with
- * "org = ANY($n)" on its own organization argument: for an actor whose
- * organizations are all org-level +1 (or whose site vote is -1), that is
- * the same decision on every row, also on the rows of lossy bitmap pages.
+ * "org = ANY($n)" on its own organization argument, which its index
+ * condition already guarantees: for an actor whose organizations are all
+ * org-level +1 (or whose site vote is -1), that is the same decision on
+ * every row.
  */
 static void
 build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
@@ -827,6 +831,7 @@ build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
 	PlanState  *child = s->children[i];
 	List	   *kept = NIL;
 	bool		changed = false;
+	ScalarArrayOpExpr *open_saop = NULL;
 	ListCell   *lc;
 
 	s->full_qual[i] = child->qual;
@@ -849,7 +854,7 @@ build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
 				(((Const *) anyorg)->constisnull || !DatumGetBool(((Const *) anyorg)->constvalue)))
 			{
 				changed = true;
-				if (i == 1)
+				if (i == 1 && open_saop == NULL)
 				{
 					ScalarArrayOpExpr *saop = makeNode(ScalarArrayOpExpr);
 					Param	   *prm = makeNode(Param);
@@ -866,7 +871,7 @@ build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
 					saop->inputcollid = InvalidOid;
 					saop->args = list_make2(copyObject(list_nth(args, AUTHZ_ARG_ORG)), prm);
 					saop->location = -1;
-					kept = lappend(kept, saop);
+					open_saop = saop;
 				}
 				continue;
 			}
@@ -875,6 +880,22 @@ build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
 	}
 	if (!changed)
 		return;
+	if (i == 1)
+	{
+		/*
+		 * A btree returns exactly the rows of "org = ANY($n)": an index scan
+		 * needs no filter for it; a bitmap heap scan rechecks it on lossy
+		 * pages only, where its recheck condition (otherwise empty: the
+		 * planner left the lossy call to the filter) is evaluated.
+		 */
+		if (IsA(child, BitmapHeapScanState))
+		{
+			s->full_recheck = ((BitmapHeapScanState *) child)->bitmapqualorig;
+			s->open_recheck = ExecInitQual(list_make1(open_saop), child);
+		}
+		else if (!IsA(child, IndexScanState) && !IsA(child, IndexOnlyScanState))
+			kept = lappend(kept, open_saop);
+	}
 	s->open_qual[i] = ExecInitQual(kept, child);
 	s->open_ready[i] = true;
 }
@@ -1064,7 +1085,12 @@ listing_exec(CustomScanState *node)
 				(s->choice == CHOICE_SEQ_SITE || s->choice == CHOICE_SEQ_SYSTEM) ?
 				s->open_qual[0] : s->full_qual[0];
 		if (s->open_ready[1])
+		{
 			s->children[1]->qual = s->exact ? s->open_qual[1] : s->full_qual[1];
+			if (IsA(s->children[1], BitmapHeapScanState))
+				((BitmapHeapScanState *) s->children[1])->bitmapqualorig =
+					s->exact ? s->open_recheck : s->full_recheck;
+		}
 		if (s->started[s->chosen])
 			ExecReScan(s->children[s->chosen]);
 		s->started[s->chosen] = true;
