@@ -767,9 +767,10 @@ listing_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	make_keys_initplan(root, intVal(linitial(best_path->custom_private)));
 
 	/*
-	 * Nothing of the rows is needed (count(*), EXISTS): the sequential
-	 * child returns its tuples unprojected and this scan returns an empty
-	 * tuple per row, so a listing costs what a plain scan costs.
+	 * Nothing of the rows is needed (count(*), EXISTS): the fallback child
+	 * (a sequential or index-only scan) returns its tuples unprojected and
+	 * this scan returns an empty tuple per row, so a listing costs what a
+	 * plain scan costs.
 	 */
 	if (tlist == NIL)
 	{
@@ -777,6 +778,8 @@ listing_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 
 		if (IsA(fallback, SeqScan))
 			fallback->targetlist = build_physical_tlist(root, rel);
+		else if (IsA(fallback, IndexOnlyScan))
+			fallback->targetlist = copyObject(((IndexOnlyScan *) fallback)->indextlist);
 	}
 
 	cscan->scan.plan.targetlist = tlist;
