@@ -7,7 +7,7 @@
 -- Layout of the matrix: one row per (subject, resource type); one column per
 -- object shape; in each column one character per action, in the order of
 -- the legend below (action names sorted), 'x' = allowed, '.' = denied.
--- Actions a resource does not list are evaluated like any other (design.md),
+-- Actions a resource does not list are evaluated like any other (docs/decisions.md),
 -- so wildcard permissions show up on them.
 --
 -- Object shapes (O is the subject's organization, or P for the P rows):

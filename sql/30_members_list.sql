@@ -225,7 +225,7 @@ SELECT pg_temp.usernames(members.paginated_organization_members('acme', 1000, 5)
 SELECT pg_temp.usernames(members.paginated_organization_members('acme', 2147483647, 5)->'members') AS huge_limit;
 -- Offset 6 of 7: the last member alone.
 SELECT members.paginated_organization_members('acme', 0, 6);
--- Past the end: no members, the total count (design.md).
+-- Past the end: no members, the total count (docs/decisions.md).
 SELECT members.paginated_organization_members('acme', 10, 7);
 SELECT members.paginated_organization_members('acme', 1, 2147483647);
 -- Named arguments, as PostgREST passes them.

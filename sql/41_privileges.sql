@@ -35,7 +35,7 @@ RESET client_min_messages;
 ---------------------------------------------------------------------------
 -- The web role before the library is loaded in its session: SET stores a
 -- placeholder, which the library refuses when it loads (WARNING) and never
--- uses (design.md: the rule holds whether or not the library was loaded).
+-- uses (docs/decisions.md: the rule holds whether or not the library was loaded).
 -- Nothing in this session has loaded it yet.
 ---------------------------------------------------------------------------
 SET ROLE members_web;

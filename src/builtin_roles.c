@@ -639,7 +639,7 @@ static const char *const assign_org_member_only[] = {
 	NULL
 };
 
-/* Spec 5.1: holder role name -> role names it may assign. */
+/* docs/coder-behaviour.md 5.1: holder role name -> role names it may assign. */
 static const struct
 {
 	const char *holder;

@@ -3,7 +3,7 @@
 
 Runs against the cluster that PGHOST/PGPORT/PGUSER point at (a superuser),
 in a database of its own (created here, dropped at the end; the extension
-must be installed with `make install`).  For each endpoint of design.md (and
+must be installed with `make install`).  For each endpoint of the README (and
 a few helpers) and each acting subject -- the owner, a plain member, and a
 plain database role without an actor -- it generates inputs from a fixed
 seed: bad JSON shapes, huge arrays, deeply nested JSON, unicode, control
@@ -89,12 +89,12 @@ SIGNATURES = {
                     ("text[]", "site_roles"), ("text", "status")],
     "create_api_key": [("text", "user"), ("interval", "interval")],
     "current_actor": [],
-    # helpers outside design.md's table, fuzzed as well
+    # helpers outside the README's endpoint table, fuzzed as well
     "can_assign_role": [("text", "role_name"), ("uuid", "uuid")],
     "authenticate_api_key": [("text", "token")],
     "audit_log_entries": [("text", "org"), ("integer", "int")],
 }
-# design.md's endpoint table first, then the helpers
+# the README's endpoint table first, then the helpers
 FUNCTIONS = list(SIGNATURES)
 
 TABLES = ["organizations", "users", "organization_members", "custom_roles", "api_keys"]
