@@ -3,9 +3,10 @@
 #
 # Run as root from anywhere: bench/churn.sh [seconds] [base]
 #   seconds  length of each measured run (default 20)
-#   base     the commit to compare with (default 3644db8, version 1.1's
-#            skeleton: every committed change dropped every backend's whole
-#            subject cache)
+#   base     the commit to compare with (default c800366, main before the
+#            change log: every committed change dropped every backend's
+#            whole subject cache), taken from the repository
+#            $MEMBERS_BENCH_REPO (default this tree)
 #
 # For each build (base, then this tree), in one invocation: build and
 # install it into $MEMBERS_PG_BIN's PostgreSQL, start a throwaway cluster,
@@ -19,7 +20,9 @@
 #   - a background writer: pgbench -R rate, one connection, each transaction
 #     toggling the roles of one random membership.
 # Reports check throughput (tps) and the p99 latency per rate, and the
-# ratios to the same build's no-write run.  Goal: at 100 writes/s,
+# ratios to the same build's no-write run.  Then the cold-build figures
+# (bench/churn_cold.sql): the first check of a member of 1, 3 and 1,000
+# organizations right after a committed change to that user.  Goal: at 100 writes/s,
 # throughput >= 0.9x and p99 <= 1.5x the no-write run.  The base is
 # reinstalled and then this tree's build, so the extension installed at
 # the end is this tree's.
@@ -28,7 +31,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/tests/lib/common.sh"
 
 SECS=${1:-20}
-BASE=${2:-3644db8}
+BASE=${2:-c800366}
 RATES="0 10 100"
 CLIENTS=8
 
@@ -80,12 +83,13 @@ run_build() {
 		echo "$label $rate $tps $p99"
 	done
 	"$PG_BIN/psql" -X -At -c "SELECT 'writes applied: ' || count(*) FROM members.organization_members WHERE roles <> '{}'" >&2
+	"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -f "$ROOT/bench/churn_cold.sql" >"$WORK/cold-$label.txt"
 	members_cluster_stop
 }
 
 log "exporting $BASE"
 mkdir "$WORK/base"
-git -C "$ROOT" archive "$BASE" | tar -x -C "$WORK/base"
+git -C "${MEMBERS_BENCH_REPO:-$ROOT}" archive "$BASE" | tar -x -C "$WORK/base"
 
 echo "churn benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $CLIENTS check connections, ${SECS} s per run"
 results=$( { run_build base "$WORK/base"; run_build new "$ROOT"; } )
@@ -99,3 +103,8 @@ END {
 			printf "%-6s %8d %12.0f %10.3f %10.2f %10.2f\n", b[i], r, tps[b[i],r], p99[b[i],r],
 				tps[b[i],r] / tps[b[i],0], p99[b[i],r] / p99[b[i],0];
 }'
+for label in base new; do
+	echo
+	echo "cold builds, $label (first check after a committed change to the user; microseconds):"
+	cat "$WORK/cold-$label.txt"
+done

@@ -82,6 +82,8 @@
 #include "utils/array.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -92,6 +94,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/xid8.h"
+#include "storage/itemptr.h"
 
 #include "builtin_roles.h"
 #include "ids.h"
@@ -204,7 +207,6 @@ static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
 
 /* Prepared plans. */
 static SPIPlanPtr plan_user = NULL;
-static SPIPlanPtr plan_memberships = NULL;
 static SPIPlanPtr plan_custom_roles = NULL;
 static SPIPlanPtr plan_log_read = NULL;
 static SPIPlanPtr plan_log_position = NULL;
@@ -772,8 +774,133 @@ held_contains(const MembersHeldRole *roles, int n, const char *name)
 }
 
 /*
- * Read one user and expand it into a subject allocated in cxt.  The caller
- * is not connected to SPI.
+ * Parsed custom roles, kept per backend across builds, keyed by
+ * (organization, name) and checked against the row version they were
+ * parsed from (xmin, ctid): a changed role row is parsed again, an
+ * unchanged one never.  Emptied when it holds more than
+ * ROLE_CACHE_MAX entries or when the whole subject cache is invalidated.
+ */
+#define ROLE_CACHE_MAX 20000
+
+typedef struct RoleCacheEntry
+{
+	CustomKey	key;			/* hash key */
+	TransactionId xmin;
+	ItemPointerData ctid;
+	MembersPermList *perms;		/* in RoleCacheContext */
+	MembersPermSet set;
+	char	   *display_name;
+} RoleCacheEntry;
+
+static MemoryContext RoleCacheContext = NULL;
+static HTAB *role_cache = NULL;
+
+/* Forget every parsed custom role. */
+static void
+role_cache_reset(void)
+{
+	if (RoleCacheContext != NULL)
+		MemoryContextReset(RoleCacheContext);
+	role_cache = NULL;
+}
+
+/*
+ * The parsed custom role of the current SPI row (columns organization_id,
+ * name, display_name, org_permissions, xmin, ctid), parsed now only if this
+ * row version was not parsed before.
+ */
+static RoleCacheEntry *
+role_cache_lookup(HeapTuple row, TupleDesc desc)
+{
+	CustomKey	key;
+	RoleCacheEntry *e;
+	bool		found;
+	bool		isnull;
+	TransactionId xmin;
+	ItemPointer ctid;
+	Datum		d;
+
+	if (role_cache == NULL || hash_get_num_entries(role_cache) >= ROLE_CACHE_MAX)
+	{
+		HASHCTL		ctl;
+
+		if (RoleCacheContext == NULL)
+			RoleCacheContext = AllocSetContextCreate(CacheMemoryContext,
+													 "members custom role cache",
+													 ALLOCSET_DEFAULT_SIZES);
+		role_cache_reset();
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CustomKey);
+		ctl.entrysize = sizeof(RoleCacheEntry);
+		ctl.hcxt = RoleCacheContext;
+		role_cache = hash_create("members custom roles", 256, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	key.org_id = members_col_uuid(row, desc, "organization_id");
+	strlcpy(key.name, members_col_text(row, desc, "name"), sizeof(key.name));
+	xmin = DatumGetTransactionId(members_col_datum(row, desc, "row_xmin", &isnull));
+	ctid = (ItemPointer) DatumGetPointer(members_col_datum(row, desc, "row_ctid", &isnull));
+
+	e = hash_search(role_cache, &key, HASH_ENTER, &found);
+	if (found && e->xmin == xmin && ItemPointerEquals(&e->ctid, ctid))
+		return e;
+	if (!found)
+	{
+		e->perms = NULL;
+		e->display_name = NULL;
+	}
+	/* (re)parse; stored permissions were validated on the way in */
+	{
+		MembersPermList *perms;
+		MemoryContext old;
+
+		d = members_col_datum(row, desc, "org_permissions", &isnull);
+		perms = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
+										  "org_permissions", false);
+		old = MemoryContextSwitchTo(RoleCacheContext);
+		e->perms = members_permlist_copy(RoleCacheContext, perms);
+		e->display_name = pstrdup(members_col_text(row, desc, "display_name"));
+		MemoryContextSwitchTo(old);
+		members_permset_clear(&e->set);
+		members_permset_add_list(&e->set, e->perms);
+		e->xmin = xmin;
+		e->ctid = *ctid;
+	}
+	return e;
+}
+
+/*
+ * A role set expanded once per build: the stored role names of a
+ * membership (in order) and the sharing switch, with the pooled
+ * permissions and the held roles they give.  Organizations holding the
+ * same set (the common case: none, or the same built-in roles) share it.
+ */
+typedef struct RoleSetEntry
+{
+	uint32		hash;			/* hash key: of names and switch */
+	struct RoleSetEntry *next;	/* same hash */
+	char	   *names;			/* NUL-separated names, then the switch */
+	int			names_len;
+	const MembersPermSet *org;
+	const MembersPermSet *member;
+	MembersPermSet site_extra;	/* site and user permissions the set adds */
+	MembersPermSet user_extra;
+	int			nroles;
+	MembersHeldRole *roles;
+} RoleSetEntry;
+
+typedef struct RoleSetBucket
+{
+	uint32		hash;
+	RoleSetEntry *first;
+} RoleSetBucket;
+
+/*
+ * Read one user and expand it into a subject allocated in cxt: one query
+ * for the user and its memberships, and one for the custom roles only if a
+ * membership names a role that is not built in.  The caller is not
+ * connected to SPI.
  */
 static MembersSubject *
 subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
@@ -784,10 +911,14 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	Oid			argtypes[1] = {UUIDOID};
 	Datum		values[1];
 	HASHCTL		ctl;
-	HTAB	   *customs;
+	HTAB	   *customs = NULL;
 	HTAB	   *interned;
+	HTAB	   *rolesets;
 	uint64		nmember;
 	SPITupleTable *members_tab;
+	HeapTuple	urow;
+	TupleDesc	udesc;
+	bool		need_custom = false;
 
 	s = MemoryContextAllocZero(cxt, sizeof(MembersSubject));
 	s->user_id = *user_id;
@@ -797,38 +928,53 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	if (!watched_oids_known)
 		learn_watched_oids();
 
-	snap = RegisterSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
+	snap = read_snapshot();
 	values[0] = UUIDPGetDatum(user_id);
 
-	/* the user */
+	/* the user and its memberships of non-deleted organizations */
 	members_plan(&plan_user,
-				 "SELECT u.status, u.deleted, u.rbac_roles FROM members.users u "
-				 "WHERE u.id OPERATOR(pg_catalog.=) $1",
+				 "SELECT u.status, u.deleted, u.rbac_roles, m.organization_id, m.roles, "
+				 "       o.workspace_sharing_disabled "
+				 "FROM members.users u "
+				 "LEFT JOIN (members.organization_members m "
+				 "           JOIN members.organizations o "
+				 "             ON o.id OPERATOR(pg_catalog.=) m.organization_id AND NOT o.deleted) "
+				 "  ON m.user_id OPERATOR(pg_catalog.=) u.id "
+				 "WHERE u.id OPERATOR(pg_catalog.=) $1 "
+				 "ORDER BY m.organization_id",
 				 1, argtypes);
 	if (SPI_execute_snapshot(plan_user, values, NULL, snap, InvalidSnapshot,
-							 true, false, 1) != SPI_OK_SELECT)
+							 true, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read user for the permission cache");
+	members_tab = SPI_tuptable;
+	nmember = SPI_processed;
 
-	if (SPI_processed == 0 ||
-		members_col_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "deleted"))
+	if (nmember == 0 ||
+		members_col_bool(members_tab->vals[0], members_tab->tupdesc, "deleted"))
 	{
 		s->found = false;
-		strlcpy(s->status, SPI_processed == 0 ? "" : "deleted", sizeof(s->status));
+		strlcpy(s->status, nmember == 0 ? "" : "deleted", sizeof(s->status));
+		UnregisterSnapshot(snap);
+		members_restore_user(&sw);
+		SPI_finish();
+		return s;
 	}
-	else
+	urow = members_tab->vals[0];
+	udesc = members_tab->tupdesc;
+	if (members_col_isnull(urow, udesc, "organization_id"))
+		nmember = 0;			/* the LEFT JOIN's lone row: no membership */
+
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		Datum		d;
 		char	  **names;
 		int			n;
 
 		s->found = true;
-		strlcpy(s->status, members_col_text(row, desc, "status"), sizeof(s->status));
+		strlcpy(s->status, members_col_text(urow, udesc, "status"), sizeof(s->status));
 		s->active = strcmp(s->status, "active") == 0;
 
-		d = members_col_datum(row, desc, "rbac_roles", &isnull);
+		d = members_col_datum(urow, udesc, "rbac_roles", &isnull);
 		names = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &n);
 		s->site_roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
 		for (int i = 0; i <= n; i++)
@@ -848,78 +994,74 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		}
 	}
 
-	if (!s->found)
+	/* does any membership name a role that is not built in? */
+	for (uint64 i = 0; i < nmember && !need_custom; i++)
 	{
-		UnregisterSnapshot(snap);
-		members_restore_user(&sw);
-		SPI_finish();
-		return s;
-	}
-
-	/* custom roles named in the user's memberships */
-	members_plan(&plan_custom_roles,
-				 "SELECT c.organization_id, c.name, c.display_name, c.org_permissions "
-				 "FROM members.custom_roles c "
-				 "JOIN members.organization_members m "
-				 "  ON m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
-				 " AND c.name OPERATOR(pg_catalog.=) ANY (m.roles) "
-				 "WHERE m.user_id OPERATOR(pg_catalog.=) $1",
-				 1, argtypes);
-	if (SPI_execute_snapshot(plan_custom_roles, values, NULL, snap, InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read custom roles for the permission cache");
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(CustomKey);
-	ctl.entrysize = sizeof(CustomEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	customs = hash_create("members custom roles (build)", 64, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		CustomKey	key;
-		CustomEntry *e;
-		bool		found;
 		bool		isnull;
-		Datum		d;
-		MembersPermList *perms;
-		char	   *name = members_col_text(row, desc, "name");
+		ArrayType  *arr = DatumGetArrayTypeP(members_col_datum(members_tab->vals[i],
+																  members_tab->tupdesc,
+																  "roles", &isnull));
+		char	  **names;
+		int			n;
 
-		memset(&key, 0, sizeof(key));
-		key.org_id = members_col_uuid(row, desc, "organization_id");
-		strlcpy(key.name, name, sizeof(key.name));
-		d = members_col_datum(row, desc, "org_permissions", &isnull);
-		/* stored permissions were validated on the way in; drop any that are not */
-		perms = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
-										  "org_permissions", false);
-		e = hash_search(customs, &key, HASH_ENTER, &found);
-		e->perms = members_permlist_copy(cxt, perms);
-		members_permset_clear(&e->set);
-		members_permset_add_list(&e->set, e->perms);
-		e->display_name = MemoryContextStrdup(cxt, members_col_text(row, desc, "display_name"));
+		if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
+			continue;
+		names = members_text_array(arr, "roles", &n);
+		for (int j = 0; j < n && !need_custom; j++)
+			if (members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+				need_custom = true;
 	}
 
-	/* memberships of non-deleted organizations, ordered by organization id */
-	members_plan(&plan_memberships,
-				 "SELECT m.organization_id, m.roles, o.workspace_sharing_disabled "
-				 "FROM members.organization_members m "
-				 "JOIN members.organizations o ON o.id OPERATOR(pg_catalog.=) m.organization_id "
-				 "WHERE m.user_id OPERATOR(pg_catalog.=) $1 AND NOT o.deleted "
-				 "ORDER BY m.organization_id",
-				 1, argtypes);
-	if (SPI_execute_snapshot(plan_memberships, values, NULL, snap, InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read memberships for the permission cache");
-	members_tab = SPI_tuptable;
-	nmember = SPI_processed;
+	if (need_custom)
+	{
+		/* custom roles named in the user's memberships */
+		members_plan(&plan_custom_roles,
+					 "SELECT c.organization_id, c.name, c.display_name, c.org_permissions, "
+					 "       c.xmin AS row_xmin, c.ctid AS row_ctid "
+					 "FROM members.custom_roles c "
+					 "JOIN members.organization_members m "
+					 "  ON m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
+					 " AND c.name OPERATOR(pg_catalog.=) ANY (m.roles) "
+					 "WHERE m.user_id OPERATOR(pg_catalog.=) $1",
+					 1, argtypes);
+		if (SPI_execute_snapshot(plan_custom_roles, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read custom roles for the permission cache");
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CustomKey);
+		ctl.entrysize = sizeof(CustomEntry);
+		ctl.hcxt = CurrentMemoryContext;
+		customs = hash_create("members custom roles (build)", 64, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			RoleCacheEntry *r;
+			CustomEntry *e;
+			bool		found;
+
+			CHECK_FOR_INTERRUPTS();
+			r = role_cache_lookup(SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			e = hash_search(customs, &r->key, HASH_ENTER, &found);
+			if (found)
+				continue;
+			e->perms = members_permlist_copy(cxt, r->perms);
+			e->set = r->set;
+			e->display_name = MemoryContextStrdup(cxt, r->display_name);
+		}
+	}
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(MembersPermSet);
 	ctl.entrysize = sizeof(InternEntry);
 	ctl.hcxt = CurrentMemoryContext;
 	interned = hash_create("members interned permission sets (build)", 64, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(uint32);
+	ctl.entrysize = sizeof(RoleSetBucket);
+	ctl.hcxt = CurrentMemoryContext;
+	rolesets = hash_create("members role sets (build)", 64, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nmember, 1));
@@ -928,61 +1070,110 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		HeapTuple	row = members_tab->vals[i];
 		TupleDesc	desc = members_tab->tupdesc;
 		MembersSubjectOrg *o = &s->orgs[s->norgs];
-		MembersPermSet orgset;
-		MembersPermSet memberset;
 		bool		isnull;
 		Datum		d;
 		char	  **names;
 		int			n;
+		StringInfoData key;
+		uint32		h;
+		RoleSetBucket *bucket;
+		RoleSetEntry *rs;
+		bool		found;
 
+		CHECK_FOR_INTERRUPTS();
 		o->org_id = members_col_uuid(row, desc, "organization_id");
 		o->sharing_disabled = members_col_bool(row, desc, "workspace_sharing_disabled");
 		d = members_col_datum(row, desc, "roles", &isnull);
 		names = members_text_array(DatumGetArrayTypeP(d), "roles", &n);
 
-		members_permset_clear(&orgset);
-		members_permset_clear(&memberset);
-		o->roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
-		for (int j = 0; j <= n; j++)
+		/*
+		 * The role set's key: the names and the switch, and for custom
+		 * roles the organization (the same name is another role elsewhere).
+		 */
+		initStringInfo(&key);
+		for (int j = 0; j < n; j++)
 		{
-			const char *name = (j < n) ? names[j] : MEMBERS_ROLE_ORG_MEMBER;
-			const MembersBuiltinRole *b;
-			MembersHeldRole *h = &o->roles[o->nroles];
-
-			if (held_contains(o->roles, o->nroles, name))
-				continue;
-			b = members_builtin_role(name, MEMBERS_SCOPE_ORG, o->sharing_disabled);
-			if (b != NULL)
-			{
-				members_permset_add_list(&orgset, &b->org);
-				members_permset_add_list(&memberset, &b->member);
-				/* organization-admin and -user-admin carry site user:read */
-				members_permset_add_list(&s->site, &b->site);
-				members_permset_add_list(&s->user, &b->user);
-				h->name = b->name;
-				h->builtin = b;
-				h->display_name = b->display_name;
-			}
-			else
-			{
-				CustomKey	key;
-				CustomEntry *e;
-
-				memset(&key, 0, sizeof(key));
-				key.org_id = o->org_id;
-				strlcpy(key.name, name, sizeof(key.name));
-				e = hash_search(customs, &key, HASH_FIND, NULL);
-				if (e == NULL)
-					continue;	/* deleted or unknown custom role: dropped */
-				members_permset_union(&orgset, &e->set);
-				h->name = MemoryContextStrdup(cxt, name);
-				h->custom_org = e->perms;
-				h->display_name = e->display_name;
-			}
-			o->nroles++;
+			appendStringInfoString(&key, names[j]);
+			appendStringInfoChar(&key, '\0');
+			if (customs != NULL && members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+				appendBinaryStringInfo(&key, (const char *) o->org_id.data, UUID_LEN);
 		}
-		o->org = intern_set(interned, &orgset, cxt);
-		o->member = intern_set(interned, &memberset, cxt);
+		appendStringInfoChar(&key, o->sharing_disabled ? 'd' : 'e');
+		h = hash_bytes((const unsigned char *) key.data, key.len);
+		bucket = hash_search(rolesets, &h, HASH_ENTER, &found);
+		if (!found)
+			bucket->first = NULL;
+		for (rs = bucket->first; rs != NULL; rs = rs->next)
+			if (rs->names_len == key.len && memcmp(rs->names, key.data, key.len) == 0)
+				break;
+
+		if (rs == NULL)
+		{
+			MembersPermSet orgset;
+			MembersPermSet memberset;
+
+			rs = palloc0(sizeof(RoleSetEntry));
+			rs->names = key.data;
+			rs->names_len = key.len;
+			rs->next = bucket->first;
+			bucket->first = rs;
+			members_permset_clear(&orgset);
+			members_permset_clear(&memberset);
+			members_permset_clear(&rs->site_extra);
+			members_permset_clear(&rs->user_extra);
+			rs->roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
+			for (int j = 0; j <= n; j++)
+			{
+				const char *name = (j < n) ? names[j] : MEMBERS_ROLE_ORG_MEMBER;
+				const MembersBuiltinRole *b;
+				MembersHeldRole *hr = &rs->roles[rs->nroles];
+
+				if (held_contains(rs->roles, rs->nroles, name))
+					continue;
+				b = members_builtin_role(name, MEMBERS_SCOPE_ORG, o->sharing_disabled);
+				if (b != NULL)
+				{
+					members_permset_add_list(&orgset, &b->org);
+					members_permset_add_list(&memberset, &b->member);
+					/* organization-admin and -user-admin carry site user:read */
+					members_permset_add_list(&rs->site_extra, &b->site);
+					members_permset_add_list(&rs->user_extra, &b->user);
+					hr->name = b->name;
+					hr->builtin = b;
+					hr->display_name = b->display_name;
+				}
+				else
+				{
+					CustomKey	ckey;
+					CustomEntry *e;
+
+					if (customs == NULL)
+						continue;
+					memset(&ckey, 0, sizeof(ckey));
+					ckey.org_id = o->org_id;
+					strlcpy(ckey.name, name, sizeof(ckey.name));
+					e = hash_search(customs, &ckey, HASH_FIND, NULL);
+					if (e == NULL)
+						continue;	/* deleted or unknown custom role: dropped */
+					members_permset_union(&orgset, &e->set);
+					hr->name = MemoryContextStrdup(cxt, name);
+					hr->custom_org = e->perms;
+					hr->display_name = e->display_name;
+				}
+				rs->nroles++;
+			}
+			rs->org = intern_set(interned, &orgset, cxt);
+			rs->member = intern_set(interned, &memberset, cxt);
+		}
+		else
+			pfree(key.data);
+
+		members_permset_union(&s->site, &rs->site_extra);
+		members_permset_union(&s->user, &rs->user_extra);
+		o->org = rs->org;
+		o->member = rs->member;
+		o->nroles = rs->nroles;
+		o->roles = rs->roles;
 		s->norgs++;
 	}
 
