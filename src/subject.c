@@ -131,6 +131,7 @@ static bool watched_oids_known = false;
 #define SUBJECT_LOG_STALE_US ((int64) SUBJECT_LOG_RETENTION_S * 1000000 / 2)
 /* More targets than this in one read: invalidate everything instead. */
 #define SUBJECT_LOG_MAX_ROWS 10000
+#define SUBJECT_LOG_MAX_ROWS_PLUS_1 10001
 /* Prune when the sequence reaches a multiple of this. */
 #define SUBJECT_LOG_PRUNE_EVERY 1000
 
@@ -209,6 +210,8 @@ static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
 static SPIPlanPtr plan_user = NULL;
 static SPIPlanPtr plan_custom_roles = NULL;
 static SPIPlanPtr plan_log_read = NULL;
+static SPIPlanPtr plan_log_inflight = NULL;
+static SPIPlanPtr plan_log_members = NULL;
 static SPIPlanPtr plan_log_position = NULL;
 static SPIPlanPtr plan_log_insert = NULL;
 static SPIPlanPtr plan_log_lock = NULL;
@@ -601,6 +604,64 @@ log_take_position(void)
 	SPI_finish();
 }
 
+/* One change log entry, copied out of SPI_tuptable. */
+typedef struct LogRow
+{
+	int64		seq;
+	FullTransactionId xid;
+	char		kind;
+	bool		has_user;
+	pg_uuid_t	user_id;
+	pg_uuid_t	org_id;
+	char	   *role_name;		/* NULL unless kind 'r' */
+} LogRow;
+
+/*
+ * Append the rows of SPI_tuptable (seq, xid, kind, user_id,
+ * organization_id, role_name) to *rows; false if there are more than
+ * SUBJECT_LOG_MAX_ROWS in all.
+ */
+static bool
+log_collect(LogRow **rows, int *nrows)
+{
+	static int	size = 16;
+
+	if (*nrows == 0)
+		size = 16;
+	if (*nrows + SPI_processed > SUBJECT_LOG_MAX_ROWS)
+		return false;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		LogRow	   *r;
+		bool		isnull;
+		Datum		d;
+
+		if (*nrows >= size)
+		{
+			size *= 2;
+			*rows = repalloc(*rows, sizeof(LogRow) * size);
+		}
+		r = &(*rows)[(*nrows)++];
+		memset(r, 0, sizeof(*r));
+		r->seq = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+		r->xid = DatumGetFullTransactionId(SPI_getbinval(row, desc, 2, &isnull));
+		r->kind = DatumGetChar(SPI_getbinval(row, desc, 3, &isnull));
+		d = SPI_getbinval(row, desc, 4, &isnull);
+		r->has_user = !isnull;
+		if (!isnull)
+			r->user_id = *DatumGetUUIDP(d);
+		d = SPI_getbinval(row, desc, 5, &isnull);
+		if (!isnull)
+			r->org_id = *DatumGetUUIDP(d);
+		d = SPI_getbinval(row, desc, 6, &isnull);
+		if (!isnull)
+			r->role_name = TextDatumGetCString(d);
+	}
+	return true;
+}
+
 /*
  * Targeted invalidation: read the change log entries after log_pos and
  * those of transactions that were running at the last read, and drop the
@@ -614,12 +675,12 @@ log_read(void)
 {
 	MembersUserSwitch sw;
 	Snapshot	snap;
-	Oid			argtypes[2] = {INT8OID, XID8ARRAYOID};
-	Datum		values[2];
-	Datum	   *xids;
 	TimestampTz now = GetCurrentTimestamp();
 	FullTransactionId top = GetTopFullTransactionIdIfAny();
 	int64		maxpos = log_pos;
+	LogRow	   *rows;
+	int			nrows = 0;
+	bool		too_many = false;
 
 	if (now - log_read_at > SUBJECT_LOG_STALE_US)
 	{
@@ -630,52 +691,115 @@ log_read(void)
 	SPI_connect();
 	members_become_owner(&sw);
 	snap = read_snapshot();
-	members_plan(&plan_log_read,
-				 "SELECT c.seq, c.xid, COALESCE(m.user_id, c.user_id) AS user_id "
-				 "FROM (SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
-				 "        FROM members.subject_changes l WHERE l.seq OPERATOR(pg_catalog.>) $1 "
-				 "      UNION ALL "
-				 "      SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
-				 "        FROM members.subject_changes l "
-				 "       WHERE l.xid OPERATOR(pg_catalog.=) ANY ($2) AND l.seq OPERATOR(pg_catalog.<=) $1) c "
-				 "LEFT JOIN LATERAL (SELECT m.user_id FROM members.organization_members m "
-				 "  WHERE c.kind OPERATOR(pg_catalog.<>) 'u' "
-				 "    AND m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
-				 "    AND (c.kind OPERATOR(pg_catalog.=) 'o' "
-				 "         OR c.role_name OPERATOR(pg_catalog.=) ANY (m.roles))) m ON true",
-				 2, argtypes);
-	xids = palloc(sizeof(Datum) * Max(log_ninflight, 1));
-	for (int i = 0; i < log_ninflight; i++)
-		xids[i] = FullTransactionIdGetDatum(log_inflight[i]);
-	values[0] = Int64GetDatum(log_pos);
-	values[1] = PointerGetDatum(construct_array(xids, log_ninflight, XID8OID,
-												sizeof(FullTransactionId), FLOAT8PASSBYVAL,
-												TYPALIGN_DOUBLE));
-	if (SPI_execute_snapshot(plan_log_read, values, NULL, snap, InvalidSnapshot,
-							 true, false, SUBJECT_LOG_MAX_ROWS + 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the subject change log");
-	if (SPI_processed > SUBJECT_LOG_MAX_ROWS)
+	rows = palloc(sizeof(LogRow) * 16);
+
+	/*
+	 * Entries after the position (ordered with a LIMIT, so that even a
+	 * generic plan walks the seq index), then those of transactions that
+	 * were running at the last read.  Each query is simple enough that its
+	 * plan is kept.
+	 */
+	{
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1];
+
+		members_plan(&plan_log_read,
+					 "SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
+					 "FROM members.subject_changes l WHERE l.seq OPERATOR(pg_catalog.>) $1 "
+					 "ORDER BY l.seq LIMIT " CppAsString2(SUBJECT_LOG_MAX_ROWS_PLUS_1),
+					 1, argtypes);
+		values[0] = Int64GetDatum(log_pos);
+		if (SPI_execute_snapshot(plan_log_read, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the subject change log");
+		too_many = !log_collect(&rows, &nrows);
+	}
+	if (!too_many && log_ninflight > 0)
+	{
+		Oid			argtypes[2] = {INT8OID, XID8ARRAYOID};
+		Datum		values[2];
+		Datum	   *xids = palloc(sizeof(Datum) * log_ninflight);
+
+		for (int i = 0; i < log_ninflight; i++)
+			xids[i] = FullTransactionIdGetDatum(log_inflight[i]);
+		members_plan(&plan_log_inflight,
+					 "SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
+					 "FROM members.subject_changes l "
+					 "WHERE l.xid OPERATOR(pg_catalog.=) ANY ($2) AND l.seq OPERATOR(pg_catalog.<=) $1 "
+					 "LIMIT " CppAsString2(SUBJECT_LOG_MAX_ROWS_PLUS_1),
+					 2, argtypes);
+		values[0] = Int64GetDatum(log_pos);
+		values[1] = PointerGetDatum(construct_array(xids, log_ninflight, XID8OID,
+													sizeof(FullTransactionId), FLOAT8PASSBYVAL,
+													TYPALIGN_DOUBLE));
+		if (SPI_execute_snapshot(plan_log_inflight, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the subject change log");
+		too_many = !log_collect(&rows, &nrows);
+	}
+
+	if (too_many)
 		cache_invalidate_all();
 	else
 	{
-		for (uint64 i = 0; i < SPI_processed; i++)
+		int			dropped = 0;
+
+		for (int i = 0; i < nrows && !too_many; i++)
 		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			int64		seq = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-			FullTransactionId xid = DatumGetFullTransactionId(SPI_getbinval(row, desc, 2, &isnull));
-			Datum		u = SPI_getbinval(row, desc, 3, &isnull);
+			LogRow	   *r = &rows[i];
+			bool		own = FullTransactionIdIsValid(top) && FullTransactionIdEquals(r->xid, top);
 
 			CHECK_FOR_INTERRUPTS();
-			if (seq > maxpos)
-				maxpos = seq;
-			if (isnull)
-				continue;		/* an organization or role nobody holds */
-			cache_drop_user(DatumGetUUIDP(u));
-			if (FullTransactionIdIsValid(top) && FullTransactionIdEquals(xid, top))
-				own_note(DatumGetUUIDP(u));
+			if (r->seq > maxpos)
+				maxpos = r->seq;
+			if (r->kind == 'u')
+			{
+				if (r->has_user)
+				{
+					cache_drop_user(&r->user_id);
+					if (own)
+						own_note(&r->user_id);
+				}
+				dropped++;
+				continue;
+			}
+
+			/*
+			 * An organization or a custom role: its members, or the members
+			 * whose stored roles name it, as of now.
+			 */
+			{
+				Oid			argtypes[2] = {UUIDOID, TEXTOID};
+				Datum		values[2];
+				char		nulls[2] = {' ', ' '};
+
+				members_plan(&plan_log_members,
+							 "SELECT m.user_id FROM members.organization_members m "
+							 "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+							 "  AND ($2 IS NULL OR $2 OPERATOR(pg_catalog.=) ANY (m.roles))",
+							 2, argtypes);
+				values[0] = UUIDPGetDatum(&r->org_id);
+				values[1] = r->role_name ? CStringGetTextDatum(r->role_name) : (Datum) 0;
+				nulls[1] = r->role_name ? ' ' : 'n';
+				if (SPI_execute_snapshot(plan_log_members, values, nulls, snap, InvalidSnapshot,
+										 true, false, 0) != SPI_OK_SELECT)
+					elog(ERROR, "could not read the members named by the subject change log");
+				for (uint64 j = 0; j < SPI_processed; j++)
+				{
+					bool		isnull;
+					Datum		u = SPI_getbinval(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1, &isnull);
+
+					cache_drop_user(DatumGetUUIDP(u));
+					if (own)
+						own_note(DatumGetUUIDP(u));
+				}
+				dropped += SPI_processed;
+				if (dropped > SUBJECT_LOG_MAX_ROWS)
+					too_many = true;
+			}
 		}
+		if (too_many)
+			cache_invalidate_all();
 	}
 	log_pos = maxpos;
 	log_note_inflight(snap);
