@@ -75,6 +75,7 @@
 #include "executor/spi.h"
 #include "optimizer/planner.h"
 #include "portability/instr_time.h"
+#include "tcop/pquery.h"
 #include "tcop/utility.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -92,6 +93,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/portal.h"
 #include "utils/snapmgr.h"
 #include "utils/xid8.h"
 #include "storage/itemptr.h"
@@ -309,13 +311,25 @@ members_subject_cache_reset(void)
  * (GetCurrentStatementStartTimestamp is set once per client message).
  * Nesting is counted as contrib/pg_stat_statements does.
  */
+/*
+ * Is a top-level statement starting?  Not inside a hooked executor run,
+ * nor while a portal is running (the statement that loaded this library
+ * ran before the hooks existed, so the depth alone cannot tell).
+ */
+static inline bool
+starting_top_level(void)
+{
+	return nesting_level == 0 &&
+		!(ActivePortal != NULL && ActivePortal->status == PORTAL_ACTIVE);
+}
+
 static PlannedStmt *
 subject_planner(Query *parse, const char *query_string, int cursorOptions,
 				ParamListInfo boundParams)
 {
 	PlannedStmt *result;
 
-	if (nesting_level == 0)
+	if (starting_top_level())
 		statement_number++;
 	nesting_level++;
 	PG_TRY();
@@ -327,7 +341,8 @@ subject_planner(Query *parse, const char *query_string, int cursorOptions,
 	}
 	PG_FINALLY();
 	{
-		nesting_level--;
+		if (nesting_level > 0)
+			nesting_level--;
 	}
 	PG_END_TRY();
 	return result;
@@ -336,7 +351,7 @@ subject_planner(Query *parse, const char *query_string, int cursorOptions,
 static void
 subject_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
-	if (nesting_level == 0)
+	if (starting_top_level())
 		statement_number++;
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
@@ -358,7 +373,8 @@ subject_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 	}
 	PG_FINALLY();
 	{
-		nesting_level--;
+		if (nesting_level > 0)
+			nesting_level--;
 	}
 	PG_END_TRY();
 }
@@ -376,7 +392,8 @@ subject_ExecutorFinish(QueryDesc *queryDesc)
 	}
 	PG_FINALLY();
 	{
-		nesting_level--;
+		if (nesting_level > 0)
+			nesting_level--;
 	}
 	PG_END_TRY();
 }
@@ -387,7 +404,7 @@ subject_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					   ParamListInfo params, QueryEnvironment *queryEnv,
 					   DestReceiver *dest, QueryCompletion *qc)
 {
-	if (nesting_level == 0)
+	if (nesting_level == 0 && context == PROCESS_UTILITY_TOPLEVEL)
 		statement_number++;
 	nesting_level++;
 	PG_TRY();
@@ -401,7 +418,8 @@ subject_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_FINALLY();
 	{
-		nesting_level--;
+		if (nesting_level > 0)
+			nesting_level--;
 	}
 	PG_END_TRY();
 }
