@@ -101,3 +101,63 @@ CREATE OR REPLACE FUNCTION @extschema@.http_coder_message(message text) RETURNS 
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
 	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style, from the table of src/messages.c (the initial capital and final period Coder uses for the known messages); other messages unchanged.';
+
+-- Targeted subject cache invalidation (issue 13): a change log written by
+-- row triggers enabled ALWAYS replaces the statement triggers that dropped
+-- every backend's whole cache; subject_cache_info gains counters.
+DROP TRIGGER invalidate_subject_cache ON @extschema@.users;
+DROP TRIGGER invalidate_subject_cache ON @extschema@.organizations;
+DROP TRIGGER invalidate_subject_cache ON @extschema@.organization_members;
+DROP TRIGGER invalidate_subject_cache ON @extschema@.custom_roles;
+DROP FUNCTION @extschema@.invalidate_subject_cache();
+CREATE TABLE @extschema@.subject_changes (
+	seq bigint GENERATED ALWAYS AS IDENTITY,
+	xid xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+	kind "char" NOT NULL,
+	user_id uuid,
+	organization_id uuid,
+	role_name text,
+	logged_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	seen_at timestamptz,
+	CONSTRAINT subject_changes_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['u', 'o', 'r']::"char"[]))
+);
+CREATE INDEX subject_changes_seq_idx ON @extschema@.subject_changes (seq);
+CREATE INDEX subject_changes_xid_idx ON @extschema@.subject_changes (xid);
+ALTER TABLE @extschema@.subject_changes REPLICA IDENTITY FULL;
+COMMENT ON TABLE @extschema@.subject_changes IS
+	'Change log of the subject cache: one row per change of a user (kind u), an organization (o) or a custom role (r); read by every backend from its last position, pruned by writers 10 minutes after first seen. Not dumped.';
+CREATE FUNCTION @extschema@.log_subject_change() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'members_log_subject_change'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.log_subject_change() IS
+	'Trigger: log a changed user, organization, membership or custom role in members.subject_changes, so that every backend drops exactly the cached subjects it affects once the change commits.';
+REVOKE ALL ON FUNCTION @extschema@.log_subject_change() FROM PUBLIC;
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.users
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.organizations
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.organization_members
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.custom_roles
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+ALTER TABLE @extschema@.users ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.organizations ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.organization_members ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.custom_roles ENABLE ALWAYS TRIGGER log_subject_change;
+DROP FUNCTION @extschema@.subject_cache_info();
+CREATE FUNCTION @extschema@.subject_cache_info(
+	OUT subjects bigint, OUT bytes bigint,
+	OUT hits bigint, OUT misses bigint, OUT builds bigint, OUT build_ms double precision,
+	OUT targeted_drops bigint, OUT full_invalidations bigint, OUT log_reads bigint,
+	OUT log_position bigint)
+	AS 'MODULE_PATHNAME', 'members_subject_cache_info'
+	LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.subject_cache_info() IS
+	'This backend''s permission cache: subjects held and the bytes its memory context holds (bounded by members.subject_cache_size and members.subject_cache_memory); since the backend started: lookups answered from the cache (hits) and not (misses), subjects built and the milliseconds spent building, subjects dropped by targeted invalidations, full invalidations, change log reads; its position in members.subject_changes (NULL: none, the cache is empty).';
+REVOKE ALL ON FUNCTION @extschema@.subject_cache_info() FROM PUBLIC;

@@ -113,10 +113,10 @@ BEGIN
 		PERFORM members.subject_cache_clear();
 		PERFORM set_config('members.actor', s.id::text, true);
 		PERFORM members.authorize('read', 'workspace', bench.org(1), s.id);
-		INSERT INTO bench.memory SELECT s.label, * FROM members.subject_cache_info();
+		INSERT INTO bench.memory SELECT s.label, i.subjects, i.bytes FROM members.subject_cache_info() i;
 		PERFORM members.authorize('read', 'workspace', NULL, s.id, true);
-		INSERT INTO bench.memory SELECT s.label || ', after an any_org check', *
-		  FROM members.subject_cache_info();
+		INSERT INTO bench.memory SELECT s.label || ', after an any_org check', i.subjects, i.bytes
+		  FROM members.subject_cache_info() i;
 	END LOOP;
 END
 $$;

@@ -1,38 +1,75 @@
 /*==== section: RBAC engine (src/subject.c, src/authz.c, src/assign.c) ====*/
 
 /*
- * Cache invalidation: a statement-level trigger on every table the subject
- * cache reads registers a relcache invalidation of that table, which every
- * backend acts on once the change commits (and hot standbys on replay).
+ * Cache invalidation (src/subject.h states the rules): a row trigger on
+ * every table the subject cache reads appends what the row names to the
+ * change log members.subject_changes (a user; an organization, whose
+ * members it reaches; a custom role of an organization, whose holders it
+ * reaches) and registers a relcache invalidation of the log.  Every
+ * backend, once the change commits (hot standbys on replay, logical
+ * subscribers when the apply worker fires the ALWAYS triggers), reads only
+ * the entries after its last position and drops only the subjects they
+ * name.
+ *
+ * The log is not registered with pg_extension_config_dump: its rows are
+ * positions of this server's backends, meaningless after a restore (a
+ * restored server's backends start with empty caches).  Its replica
+ * identity is FULL so that pruning still works when a publication FOR ALL
+ * TABLES includes it; a subscriber writes its own entries (README,
+ * Topologies) and its seq index is not unique, so received entries clash
+ * with nothing.
  */
-CREATE FUNCTION @extschema@.invalidate_subject_cache() RETURNS trigger
-	AS 'MODULE_PATHNAME', 'members_invalidate_subject_cache'
+CREATE TABLE @extschema@.subject_changes (
+	seq bigint GENERATED ALWAYS AS IDENTITY,
+	xid xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+	kind "char" NOT NULL,
+	user_id uuid,
+	organization_id uuid,
+	role_name text,
+	logged_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	seen_at timestamptz,
+	CONSTRAINT subject_changes_kind_valid CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['u', 'o', 'r']::"char"[]))
+);
+CREATE INDEX subject_changes_seq_idx ON @extschema@.subject_changes (seq);
+CREATE INDEX subject_changes_xid_idx ON @extschema@.subject_changes (xid);
+ALTER TABLE @extschema@.subject_changes REPLICA IDENTITY FULL;
+COMMENT ON TABLE @extschema@.subject_changes IS
+	'Change log of the subject cache: one row per change of a user (kind u), an organization (o) or a custom role (r); read by every backend from its last position, pruned by writers 10 minutes after first seen. Not dumped.';
+
+CREATE FUNCTION @extschema@.log_subject_change() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'members_log_subject_change'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.invalidate_subject_cache() IS
-	'Trigger: invalidate every backend''s subject cache when the changing transaction commits.';
--- users: not for updates of last_seen_at and updated_at alone (the hourly
--- record of an authenticated request, which changes no permission)
-CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OF id, username, email, name, avatar_url, status, login_type, rbac_roles, deleted, created_at
-		OR DELETE OR TRUNCATE ON @extschema@.users
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
-CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.organizations
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
-CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.organization_members
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
-CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.custom_roles
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
+COMMENT ON FUNCTION @extschema@.log_subject_change() IS
+	'Trigger: log a changed user, organization, membership or custom role in members.subject_changes, so that every backend drops exactly the cached subjects it affects once the change commits.';
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.users
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.organizations
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.organization_members
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+CREATE TRIGGER log_subject_change
+	AFTER INSERT OR UPDATE OR DELETE ON @extschema@.custom_roles
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.log_subject_change();
+/* fired by logical replication apply workers too */
+ALTER TABLE @extschema@.users ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.organizations ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.organization_members ENABLE ALWAYS TRIGGER log_subject_change;
+ALTER TABLE @extschema@.custom_roles ENABLE ALWAYS TRIGGER log_subject_change;
 
-CREATE FUNCTION @extschema@.subject_cache_info(OUT subjects bigint, OUT bytes bigint)
+CREATE FUNCTION @extschema@.subject_cache_info(
+	OUT subjects bigint, OUT bytes bigint,
+	OUT hits bigint, OUT misses bigint, OUT builds bigint, OUT build_ms double precision,
+	OUT targeted_drops bigint, OUT full_invalidations bigint, OUT log_reads bigint,
+	OUT log_position bigint)
 	AS 'MODULE_PATHNAME', 'members_subject_cache_info'
 	LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.subject_cache_info() IS
-	'Number of subjects in this backend''s permission cache and the bytes its memory context holds (bounded by members.subject_cache_size and members.subject_cache_memory).';
+	'This backend''s permission cache: subjects held and the bytes its memory context holds (bounded by members.subject_cache_size and members.subject_cache_memory); since the backend started: lookups answered from the cache (hits) and not (misses), subjects built and the milliseconds spent building, subjects dropped by targeted invalidations, full invalidations, change log reads; its position in members.subject_changes (NULL: none, the cache is empty).';
 
 CREATE FUNCTION @extschema@.subject_cache_clear() RETURNS void
 	AS 'MODULE_PATHNAME', 'members_subject_cache_clear'

@@ -17,17 +17,22 @@
  *   with an HTAB keyed by user id.  Identical permission sets of one
  *   subject (the same roles in many organizations) are stored once.
  *
- * - A statement-level trigger on users, organizations, organization_members
- *   and custom_roles (members.invalidate_subject_cache) registers a
- *   relcache invalidation of the changed table.  PostgreSQL sends it at
- *   commit to every backend (and applies it locally at the next command,
- *   and again on abort); on a hot standby it is replayed from the commit
- *   record.  The relcache callback only flags; the next lookup after the
- *   flag takes effect (below) drops the whole cache.
+ * - A row trigger on users, organizations, organization_members and
+ *   custom_roles (members.log_subject_change, ENABLE ALWAYS) appends what
+ *   the row names to members.subject_changes and registers a relcache
+ *   invalidation of that log.  PostgreSQL sends it at commit to every
+ *   backend (and applies it locally at the next command, and again on
+ *   abort); a hot standby replays it from the commit record; a logical
+ *   subscriber's apply worker fires the ALWAYS triggers itself.  The
+ *   callback only flags; at the next boundary the backend reads the log
+ *   entries after its position and drops only the subjects they name
+ *   (rules and position in src/subject.h).  A relcache invalidation of a
+ *   watched table itself (TRUNCATE, DDL) still drops the whole cache.
  *
  * - Pending invalidations are accepted once per statement
- *   (members_subject_cache_sync), so a committed change is seen by the next
- *   statement of every session but never in the middle of one (authorize is
+ *   (members_subject_cache_sync; a statement is a top-level statement
+ *   counted by hooks, not a client message), so a committed change is seen
+ *   by the next statement of every session but never in the middle of one (authorize is
  *   STABLE).  PostgreSQL also delivers invalidations in the middle of a
  *   statement (whenever a backend takes a lock it did not hold, for
  *   instance while building another subject), so the callback only marks
@@ -59,18 +64,28 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/parallel.h"
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "optimizer/planner.h"
+#include "portability/instr_time.h"
+#include "tcop/pquery.h"
+#include "tcop/utility.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -78,7 +93,10 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/portal.h"
 #include "utils/snapmgr.h"
+#include "utils/xid8.h"
+#include "storage/itemptr.h"
 
 #include "builtin_roles.h"
 #include "ids.h"
@@ -86,6 +104,7 @@
 #include "util.h"
 
 PG_FUNCTION_INFO_V1(members_invalidate_subject_cache);
+PG_FUNCTION_INFO_V1(members_log_subject_change);
 PG_FUNCTION_INFO_V1(members_subject_cache_info);
 PG_FUNCTION_INFO_V1(members_subject_cache_clear);
 
@@ -102,7 +121,21 @@ static const char *const watched_tables[NUM_WATCHED_TABLES] = {
 	"users", "organizations", "organization_members", "custom_roles"
 };
 static Oid	watched_oids[NUM_WATCHED_TABLES];
+static Oid	log_oid = InvalidOid;	/* members.subject_changes, if installed */
 static bool watched_oids_known = false;
+
+/*
+ * Change log: a reader is pruned away after this long without reading (the
+ * pruner deletes rows first seen SUBJECT_LOG_RETENTION ago; a backend that
+ * has not read for half of that starts over with a full invalidation).
+ */
+#define SUBJECT_LOG_RETENTION_S 600
+#define SUBJECT_LOG_STALE_US ((int64) SUBJECT_LOG_RETENTION_S * 1000000 / 2)
+/* More targets than this in one read: invalidate everything instead. */
+#define SUBJECT_LOG_MAX_ROWS 10000
+#define SUBJECT_LOG_MAX_ROWS_PLUS_1 10001
+/* Prune when the sequence reaches a multiple of this. */
+#define SUBJECT_LOG_PRUNE_EVERY 1000
 
 typedef struct SubjectEntry
 {
@@ -113,7 +146,52 @@ typedef struct SubjectEntry
 static MemoryContext SubjectCacheContext = NULL;
 static HTAB *subject_hash = NULL;
 static bool cache_valid = true;
-static bool inval_pending = false;	/* an invalidation awaits a boundary */
+static bool inval_pending = false;	/* a full invalidation awaits a boundary */
+static bool log_inval_pending = false;	/* the change log has news */
+
+/*
+ * Position in the change log: every entry with seq <= log_pos has been
+ * applied, except entries of the transactions in log_inflight (running
+ * when the log was last read).  log_pos < 0: no position (the cache is
+ * empty, or the log does not exist and only full invalidations work).
+ */
+static int64 log_pos = -1;
+static FullTransactionId *log_inflight = NULL;
+static int	log_ninflight = 0;
+static int	log_inflight_size = 0;
+static TimestampTz log_read_at = 0;
+
+/*
+ * Users whose subjects this backend's own writes touched, in transaction
+ * own_lxid: dropped again when a subtransaction rolls back and once the
+ * transaction has ended (its changes are then either committed, and
+ * logged for everyone, or undone).
+ */
+static pg_uuid_t *own_targets = NULL;
+static int	own_ntargets = 0;
+static int	own_size = 0;
+static LocalTransactionId own_lxid = InvalidLocalTransactionId;
+
+/* Counters (members.subject_cache_info). */
+static struct
+{
+	int64		hits;
+	int64		misses;
+	int64		builds;
+	int64		build_us;
+	int64		targeted;		/* subjects dropped by a targeted invalidation */
+	int64		full;			/* full invalidations */
+	int64		log_reads;
+} stats;
+
+/* Top-level statement counter and executor nesting depth. */
+static uint64 statement_number = 0;
+static int	nesting_level = 0;
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorRun_hook_type prev_ExecutorRun = NULL;
+static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+static planner_hook_type prev_planner = NULL;
 static uint64 cache_generation = 0;
 static MembersSubject *last_subject = NULL;
 
@@ -123,6 +201,7 @@ static MembersSubject *last_subject = NULL;
  */
 static LocalTransactionId sync_lxid = InvalidLocalTransactionId;
 static TimestampTz sync_stmt_start = 0;
+static uint64 sync_statement = 0;
 static CommandId sync_cid = InvalidCommandId;
 static SubTransactionId sync_subxid = InvalidSubTransactionId;
 
@@ -131,8 +210,15 @@ static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
 
 /* Prepared plans. */
 static SPIPlanPtr plan_user = NULL;
-static SPIPlanPtr plan_memberships = NULL;
 static SPIPlanPtr plan_custom_roles = NULL;
+static SPIPlanPtr plan_log_read = NULL;
+static SPIPlanPtr plan_log_inflight = NULL;
+static SPIPlanPtr plan_log_members = NULL;
+static SPIPlanPtr plan_log_position = NULL;
+static SPIPlanPtr plan_log_insert = NULL;
+static SPIPlanPtr plan_log_lock = NULL;
+static SPIPlanPtr plan_log_prune = NULL;
+static SPIPlanPtr plan_log_mark = NULL;
 
 /* Custom role lookup key during a build. */
 typedef struct CustomKey
@@ -169,9 +255,11 @@ is_watched(Oid relid)
 }
 
 /*
- * Relcache callback: a watched table (or everything, InvalidOid) changed.
- * Only flags; no catalog access here.  The cache is dropped at the next
- * boundary (members_subject_cache_sync), not in the middle of a statement.
+ * Relcache callback.  The change log (members.subject_changes) changed:
+ * read it at the next boundary (targeted invalidation).  A watched table
+ * itself (TRUNCATE, DDL, VACUUM's statistics) or everything (InvalidOid,
+ * a lost sinval queue) changed: drop the whole cache at the next boundary.
+ * Only flags; no catalog access here.
  */
 static void
 subject_relcache_callback(Datum arg, Oid relid)
@@ -183,9 +271,14 @@ subject_relcache_callback(Datum arg, Oid relid)
 		if (relid != InvalidOid)
 			watched_oids_known = false;	/* re-read: the table may be gone */
 	}
+	else if (OidIsValid(log_oid) && relid == log_oid)
+	{
+		log_inval_pending = true;
+		cache_generation++;
+	}
 }
 
-/* Look up the watched tables' oids (needs catalog access). */
+/* Look up the watched tables' and the change log's oids (catalog access). */
 static void
 learn_watched_oids(void)
 {
@@ -195,6 +288,7 @@ learn_watched_oids(void)
 		return;
 	for (int i = 0; i < NUM_WATCHED_TABLES; i++)
 		watched_oids[i] = get_relname_relid(watched_tables[i], nsp);
+	log_oid = get_relname_relid("subject_changes", nsp);
 	watched_oids_known = true;
 }
 
@@ -207,6 +301,127 @@ members_subject_cache_reset(void)
 	subject_hash = NULL;
 	last_subject = NULL;
 	cache_valid = true;
+	log_pos = -1;				/* an empty cache needs no position */
+}
+
+/*
+ * Statement boundaries: statement_number advances at every top-level
+ * (nesting level 0) planning, executor start and utility command, so that
+ * each statement of a multi-statement message is a statement of its own
+ * (GetCurrentStatementStartTimestamp is set once per client message).
+ * Nesting is counted as contrib/pg_stat_statements does.
+ */
+/*
+ * Is a top-level statement starting?  Not inside a hooked executor run,
+ * nor while a portal is running (the statement that loaded this library
+ * ran before the hooks existed, so the depth alone cannot tell).
+ */
+static inline bool
+starting_top_level(void)
+{
+	return nesting_level == 0 &&
+		!(ActivePortal != NULL && ActivePortal->status == PORTAL_ACTIVE);
+}
+
+static PlannedStmt *
+subject_planner(Query *parse, const char *query_string, int cursorOptions,
+				ParamListInfo boundParams)
+{
+	PlannedStmt *result;
+
+	if (starting_top_level())
+		statement_number++;
+	nesting_level++;
+	PG_TRY();
+	{
+		if (prev_planner)
+			result = prev_planner(parse, query_string, cursorOptions, boundParams);
+		else
+			result = standard_planner(parse, query_string, cursorOptions, boundParams);
+	}
+	PG_FINALLY();
+	{
+		if (nesting_level > 0)
+			nesting_level--;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+static void
+subject_ExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	if (starting_top_level())
+		statement_number++;
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+static void
+subject_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
+					bool execute_once)
+{
+	nesting_level++;
+	PG_TRY();
+	{
+		if (prev_ExecutorRun)
+			prev_ExecutorRun(queryDesc, direction, count, execute_once);
+		else
+			standard_ExecutorRun(queryDesc, direction, count, execute_once);
+	}
+	PG_FINALLY();
+	{
+		if (nesting_level > 0)
+			nesting_level--;
+	}
+	PG_END_TRY();
+}
+
+static void
+subject_ExecutorFinish(QueryDesc *queryDesc)
+{
+	nesting_level++;
+	PG_TRY();
+	{
+		if (prev_ExecutorFinish)
+			prev_ExecutorFinish(queryDesc);
+		else
+			standard_ExecutorFinish(queryDesc);
+	}
+	PG_FINALLY();
+	{
+		if (nesting_level > 0)
+			nesting_level--;
+	}
+	PG_END_TRY();
+}
+
+static void
+subject_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+					   bool readOnlyTree, ProcessUtilityContext context,
+					   ParamListInfo params, QueryEnvironment *queryEnv,
+					   DestReceiver *dest, QueryCompletion *qc)
+{
+	if (nesting_level == 0 && context == PROCESS_UTILITY_TOPLEVEL)
+		statement_number++;
+	nesting_level++;
+	PG_TRY();
+	{
+		if (prev_ProcessUtility)
+			prev_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+									queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		if (nesting_level > 0)
+			nesting_level--;
+	}
+	PG_END_TRY();
 }
 
 /* See subject.h. */
@@ -229,6 +444,409 @@ members_subject_cache_init(void)
 							NULL, NULL, NULL);
 
 	CacheRegisterRelcacheCallback(subject_relcache_callback, (Datum) 0);
+
+	prev_planner = planner_hook;
+	planner_hook = subject_planner;
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = subject_ExecutorStart;
+	prev_ExecutorRun = ExecutorRun_hook;
+	ExecutorRun_hook = subject_ExecutorRun;
+	prev_ExecutorFinish = ExecutorFinish_hook;
+	ExecutorFinish_hook = subject_ExecutorFinish;
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = subject_ProcessUtility;
+}
+
+/*
+ * Drop one user's subject, if cached (a targeted invalidation).  The
+ * subject's memory context is its own (see members_subject_get).
+ */
+static void
+cache_drop_user(const pg_uuid_t *user_id)
+{
+	SubjectEntry *e;
+	MembersSubject *s;
+
+	if (subject_hash == NULL)
+		return;
+	e = hash_search(subject_hash, user_id, HASH_FIND, NULL);
+	if (e == NULL)
+		return;
+	s = e->subject;
+	hash_search(subject_hash, user_id, HASH_REMOVE, NULL);
+	if (last_subject == s)
+		last_subject = NULL;
+	MemoryContextDelete(GetMemoryChunkContext(s));
+	stats.targeted++;
+}
+
+/* Make the whole cache invalid (it is emptied at the next lookup). */
+static void
+cache_invalidate_all(void)
+{
+	cache_valid = false;
+	stats.full++;
+}
+
+/* Remember a user that this transaction's own writes touched. */
+static void
+own_note(const pg_uuid_t *user_id)
+{
+	if (own_lxid != MyProc->lxid)
+	{
+		own_ntargets = 0;
+		own_lxid = MyProc->lxid;
+	}
+	if (own_ntargets >= own_size)
+	{
+		int			size = Max(16, own_size * 2);
+
+		if (own_targets == NULL)
+			own_targets = MemoryContextAlloc(TopMemoryContext, sizeof(pg_uuid_t) * size);
+		else
+			own_targets = repalloc(own_targets, sizeof(pg_uuid_t) * size);
+		own_size = size;
+	}
+	own_targets[own_ntargets++] = *user_id;
+}
+
+/* Drop every subject this backend's own writes touched. */
+static void
+own_drop_all(void)
+{
+	for (int i = 0; i < own_ntargets; i++)
+		cache_drop_user(&own_targets[i]);
+	if (own_ntargets > SUBJECT_LOG_MAX_ROWS)
+	{
+		/* a huge own change: free the list, invalidate everything */
+		cache_invalidate_all();
+		pfree(own_targets);
+		own_targets = NULL;
+		own_size = 0;
+	}
+	own_ntargets = 0;
+}
+
+/* A 32-bit xid of a running transaction as a full one (next: the next xid). */
+static FullTransactionId
+widen_xid(TransactionId xid, FullTransactionId next)
+{
+	uint32		epoch = EpochFromFullTransactionId(next);
+
+	if (xid > XidFromFullTransactionId(next) && epoch > 0)
+		epoch--;
+	return FullTransactionIdFromEpochAndXid(epoch, xid);
+}
+
+/*
+ * Remember the transactions running at snap (their change log entries may
+ * later commit with a seq below log_pos) and this transaction, whose own
+ * entries become visible command by command.
+ */
+static void
+log_note_inflight(Snapshot snap)
+{
+	TransactionId *xids;
+	int			n;
+	FullTransactionId next = ReadNextFullTransactionId();
+	FullTransactionId top = GetTopFullTransactionIdIfAny();
+
+	if (snap->takenDuringRecovery)
+	{
+		/* a hot standby keeps every running xid in subxip */
+		xids = snap->subxip;
+		n = snap->subxcnt;
+	}
+	else
+	{
+		xids = snap->xip;
+		n = snap->xcnt;
+	}
+	if (n + 1 > log_inflight_size)
+	{
+		if (log_inflight != NULL)
+			pfree(log_inflight);
+		log_inflight_size = Max(64, n + 1);
+		log_inflight = MemoryContextAlloc(TopMemoryContext,
+										  sizeof(FullTransactionId) * log_inflight_size);
+	}
+	log_ninflight = 0;
+	for (int i = 0; i < n; i++)
+		if (TransactionIdIsNormal(xids[i]))
+			log_inflight[log_ninflight++] = widen_xid(xids[i], next);
+	if (FullTransactionIdIsValid(top))
+		log_inflight[log_ninflight++] = top;
+}
+
+/* The snapshot the change log and the subjects are read with. */
+static Snapshot
+read_snapshot(void)
+{
+	return RegisterSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
+}
+
+/*
+ * Take a position in the change log before the first subject is built
+ * into an empty cache: the last entry and the transactions still running.
+ * Without a change log (a 1.0 schema), stays without a position: only full
+ * invalidations then.  The caller is not connected to SPI.
+ */
+static void
+log_take_position(void)
+{
+	MembersUserSwitch sw;
+	Snapshot	snap;
+	bool		isnull;
+	int64		pos;
+
+	if (!watched_oids_known)
+		learn_watched_oids();
+	if (!OidIsValid(log_oid))
+		return;
+	SPI_connect();
+	members_become_owner(&sw);
+	snap = read_snapshot();
+	members_plan(&plan_log_position,
+				 "SELECT pg_catalog.max(c.seq) FROM members.subject_changes c",
+				 0, NULL);
+	if (SPI_execute_snapshot(plan_log_position, NULL, NULL, snap, InvalidSnapshot,
+							 true, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read the subject change log position");
+	pos = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	log_pos = isnull ? 0 : pos;
+	log_note_inflight(snap);
+	log_read_at = GetCurrentTimestamp();
+	log_inval_pending = false;	/* everything so far is in the position */
+	UnregisterSnapshot(snap);
+	members_restore_user(&sw);
+	SPI_finish();
+}
+
+/* One change log entry, copied out of SPI_tuptable. */
+typedef struct LogRow
+{
+	int64		seq;
+	FullTransactionId xid;
+	char		kind;
+	bool		has_user;
+	pg_uuid_t	user_id;
+	pg_uuid_t	org_id;
+	char	   *role_name;		/* NULL unless kind 'r' */
+} LogRow;
+
+/*
+ * Append the rows of SPI_tuptable (seq, xid, kind, user_id,
+ * organization_id, role_name) to *rows; false if there are more than
+ * SUBJECT_LOG_MAX_ROWS in all.
+ */
+static bool
+log_collect(LogRow **rows, int *nrows)
+{
+	static int	size = 16;
+
+	if (*nrows == 0)
+		size = 16;
+	if (*nrows + SPI_processed > SUBJECT_LOG_MAX_ROWS)
+		return false;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		LogRow	   *r;
+		bool		isnull;
+		Datum		d;
+
+		if (*nrows >= size)
+		{
+			size *= 2;
+			*rows = repalloc(*rows, sizeof(LogRow) * size);
+		}
+		r = &(*rows)[(*nrows)++];
+		memset(r, 0, sizeof(*r));
+		r->seq = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+		r->xid = DatumGetFullTransactionId(SPI_getbinval(row, desc, 2, &isnull));
+		r->kind = DatumGetChar(SPI_getbinval(row, desc, 3, &isnull));
+		d = SPI_getbinval(row, desc, 4, &isnull);
+		r->has_user = !isnull;
+		if (!isnull)
+			r->user_id = *DatumGetUUIDP(d);
+		d = SPI_getbinval(row, desc, 5, &isnull);
+		if (!isnull)
+			r->org_id = *DatumGetUUIDP(d);
+		d = SPI_getbinval(row, desc, 6, &isnull);
+		if (!isnull)
+			r->role_name = TextDatumGetCString(d);
+	}
+	return true;
+}
+
+/*
+ * Targeted invalidation: read the change log entries after log_pos and
+ * those of transactions that were running at the last read, and drop the
+ * subjects they name (a user; a custom role's holders and an
+ * organization's members as of now).  Falls back to a full invalidation
+ * after a long pause (entries may have been pruned) or when too many
+ * subjects are named.  The caller is not connected to SPI.
+ */
+static void
+log_read(void)
+{
+	MembersUserSwitch sw;
+	Snapshot	snap;
+	TimestampTz now = GetCurrentTimestamp();
+	FullTransactionId top = GetTopFullTransactionIdIfAny();
+	int64		maxpos = log_pos;
+	LogRow	   *rows;
+	int			nrows = 0;
+	bool		too_many = false;
+
+	if (now - log_read_at > SUBJECT_LOG_STALE_US)
+	{
+		cache_invalidate_all();
+		return;
+	}
+	stats.log_reads++;
+	SPI_connect();
+	members_become_owner(&sw);
+	snap = read_snapshot();
+	rows = palloc(sizeof(LogRow) * 16);
+
+	/*
+	 * Entries after the position (ordered with a LIMIT, so that even a
+	 * generic plan walks the seq index), then those of transactions that
+	 * were running at the last read.  Each query is simple enough that its
+	 * plan is kept.
+	 */
+	{
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1];
+
+		members_plan(&plan_log_read,
+					 "SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
+					 "FROM members.subject_changes l WHERE l.seq OPERATOR(pg_catalog.>) $1 "
+					 "ORDER BY l.seq LIMIT " CppAsString2(SUBJECT_LOG_MAX_ROWS_PLUS_1),
+					 1, argtypes);
+		values[0] = Int64GetDatum(log_pos);
+		if (SPI_execute_snapshot(plan_log_read, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the subject change log");
+		too_many = !log_collect(&rows, &nrows);
+	}
+	if (!too_many && log_ninflight > 0)
+	{
+		Oid			argtypes[2] = {INT8OID, XID8ARRAYOID};
+		Datum		values[2];
+		Datum	   *xids = palloc(sizeof(Datum) * log_ninflight);
+
+		for (int i = 0; i < log_ninflight; i++)
+			xids[i] = FullTransactionIdGetDatum(log_inflight[i]);
+		members_plan(&plan_log_inflight,
+					 "SELECT l.seq, l.xid, l.kind, l.user_id, l.organization_id, l.role_name "
+					 "FROM members.subject_changes l "
+					 "WHERE l.xid OPERATOR(pg_catalog.=) ANY ($2) AND l.seq OPERATOR(pg_catalog.<=) $1 "
+					 "LIMIT " CppAsString2(SUBJECT_LOG_MAX_ROWS_PLUS_1),
+					 2, argtypes);
+		values[0] = Int64GetDatum(log_pos);
+		values[1] = PointerGetDatum(construct_array(xids, log_ninflight, XID8OID,
+													sizeof(FullTransactionId), FLOAT8PASSBYVAL,
+													TYPALIGN_DOUBLE));
+		if (SPI_execute_snapshot(plan_log_inflight, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the subject change log");
+		too_many = !log_collect(&rows, &nrows);
+	}
+
+	if (too_many)
+		cache_invalidate_all();
+	else
+	{
+		int			dropped = 0;
+
+		for (int i = 0; i < nrows && !too_many; i++)
+		{
+			LogRow	   *r = &rows[i];
+			bool		own = FullTransactionIdIsValid(top) && FullTransactionIdEquals(r->xid, top);
+
+			CHECK_FOR_INTERRUPTS();
+			if (r->seq > maxpos)
+				maxpos = r->seq;
+			if (r->kind == 'u')
+			{
+				if (r->has_user)
+				{
+					cache_drop_user(&r->user_id);
+					if (own)
+						own_note(&r->user_id);
+				}
+				dropped++;
+				continue;
+			}
+
+			/*
+			 * An organization or a custom role: its members, or the members
+			 * whose stored roles name it, as of now.
+			 */
+			{
+				Oid			argtypes[2] = {UUIDOID, TEXTOID};
+				Datum		values[2];
+				char		nulls[2] = {' ', ' '};
+
+				members_plan(&plan_log_members,
+							 "SELECT m.user_id FROM members.organization_members m "
+							 "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+							 "  AND ($2 IS NULL OR $2 OPERATOR(pg_catalog.=) ANY (m.roles))",
+							 2, argtypes);
+				values[0] = UUIDPGetDatum(&r->org_id);
+				values[1] = r->role_name ? CStringGetTextDatum(r->role_name) : (Datum) 0;
+				nulls[1] = r->role_name ? ' ' : 'n';
+				if (SPI_execute_snapshot(plan_log_members, values, nulls, snap, InvalidSnapshot,
+										 true, false, 0) != SPI_OK_SELECT)
+					elog(ERROR, "could not read the members named by the subject change log");
+				for (uint64 j = 0; j < SPI_processed; j++)
+				{
+					bool		isnull;
+					Datum		u = SPI_getbinval(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1, &isnull);
+
+					cache_drop_user(DatumGetUUIDP(u));
+					if (own)
+						own_note(DatumGetUUIDP(u));
+				}
+				dropped += SPI_processed;
+				if (dropped > SUBJECT_LOG_MAX_ROWS)
+					too_many = true;
+			}
+		}
+		if (too_many)
+			cache_invalidate_all();
+	}
+	log_pos = maxpos;
+	log_note_inflight(snap);
+	log_read_at = now;
+	UnregisterSnapshot(snap);
+	members_restore_user(&sw);
+	SPI_finish();
+}
+
+/* Apply what the invalidations since the last boundary announced. */
+static void
+apply_pending(void)
+{
+	if (inval_pending)
+	{
+		inval_pending = false;
+		log_inval_pending = false;
+		cache_invalidate_all();
+		return;
+	}
+	if (log_inval_pending)
+	{
+		log_inval_pending = false;
+		/* own changes may have been rolled back: drop their subjects again */
+		if (own_ntargets > 0)
+			own_drop_all();
+		if (cache_valid && log_pos >= 0)
+			log_read();
+	}
 }
 
 /* See subject.h. */
@@ -240,7 +858,7 @@ members_subject_cache_sync(void)
 	CommandId	cid;
 	SubTransactionId subxid;
 
-	if (lxid == sync_lxid && stmt == sync_stmt_start)
+	if (lxid == sync_lxid && stmt == sync_stmt_start && statement_number == sync_statement)
 	{
 		/*
 		 * The same statement.  Only this transaction's own writes to the
@@ -259,16 +877,16 @@ members_subject_cache_sync(void)
 		AcceptInvalidationMessages();
 		sync_lxid = lxid;
 		sync_stmt_start = stmt;
+		sync_statement = statement_number;
 		cid = GetCurrentCommandId(false);
 		subxid = GetCurrentSubTransactionId();
+		/* a finished transaction's own changes: committed or undone */
+		if (own_ntargets > 0 && own_lxid != lxid)
+			own_drop_all();
 	}
 	sync_cid = cid;
 	sync_subxid = subxid;
-	if (inval_pending)
-	{
-		inval_pending = false;
-		cache_valid = false;
-	}
+	apply_pending();
 }
 
 /* Store s once per build (identical sets shared). */
@@ -298,8 +916,133 @@ held_contains(const MembersHeldRole *roles, int n, const char *name)
 }
 
 /*
- * Read one user and expand it into a subject allocated in cxt.  The caller
- * is not connected to SPI.
+ * Parsed custom roles, kept per backend across builds, keyed by
+ * (organization, name) and checked against the row version they were
+ * parsed from (xmin, ctid): a changed role row is parsed again, an
+ * unchanged one never.  Emptied when it holds more than
+ * ROLE_CACHE_MAX entries or when the whole subject cache is invalidated.
+ */
+#define ROLE_CACHE_MAX 20000
+
+typedef struct RoleCacheEntry
+{
+	CustomKey	key;			/* hash key */
+	TransactionId xmin;
+	ItemPointerData ctid;
+	MembersPermList *perms;		/* in RoleCacheContext */
+	MembersPermSet set;
+	char	   *display_name;
+} RoleCacheEntry;
+
+static MemoryContext RoleCacheContext = NULL;
+static HTAB *role_cache = NULL;
+
+/* Forget every parsed custom role. */
+static void
+role_cache_reset(void)
+{
+	if (RoleCacheContext != NULL)
+		MemoryContextReset(RoleCacheContext);
+	role_cache = NULL;
+}
+
+/*
+ * The parsed custom role of the current SPI row (columns organization_id,
+ * name, display_name, org_permissions, xmin, ctid), parsed now only if this
+ * row version was not parsed before.
+ */
+static RoleCacheEntry *
+role_cache_lookup(HeapTuple row, TupleDesc desc)
+{
+	CustomKey	key;
+	RoleCacheEntry *e;
+	bool		found;
+	bool		isnull;
+	TransactionId xmin;
+	ItemPointer ctid;
+	Datum		d;
+
+	if (role_cache == NULL || hash_get_num_entries(role_cache) >= ROLE_CACHE_MAX)
+	{
+		HASHCTL		ctl;
+
+		if (RoleCacheContext == NULL)
+			RoleCacheContext = AllocSetContextCreate(CacheMemoryContext,
+													 "members custom role cache",
+													 ALLOCSET_DEFAULT_SIZES);
+		role_cache_reset();
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CustomKey);
+		ctl.entrysize = sizeof(RoleCacheEntry);
+		ctl.hcxt = RoleCacheContext;
+		role_cache = hash_create("members custom roles", 256, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	key.org_id = members_col_uuid(row, desc, "organization_id");
+	strlcpy(key.name, members_col_text(row, desc, "name"), sizeof(key.name));
+	xmin = DatumGetTransactionId(members_col_datum(row, desc, "row_xmin", &isnull));
+	ctid = (ItemPointer) DatumGetPointer(members_col_datum(row, desc, "row_ctid", &isnull));
+
+	e = hash_search(role_cache, &key, HASH_ENTER, &found);
+	if (found && e->xmin == xmin && ItemPointerEquals(&e->ctid, ctid))
+		return e;
+	if (!found)
+	{
+		e->perms = NULL;
+		e->display_name = NULL;
+	}
+	/* (re)parse; stored permissions were validated on the way in */
+	{
+		MembersPermList *perms;
+		MemoryContext old;
+
+		d = members_col_datum(row, desc, "org_permissions", &isnull);
+		perms = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
+										  "org_permissions", false);
+		old = MemoryContextSwitchTo(RoleCacheContext);
+		e->perms = members_permlist_copy(RoleCacheContext, perms);
+		e->display_name = pstrdup(members_col_text(row, desc, "display_name"));
+		MemoryContextSwitchTo(old);
+		members_permset_clear(&e->set);
+		members_permset_add_list(&e->set, e->perms);
+		e->xmin = xmin;
+		e->ctid = *ctid;
+	}
+	return e;
+}
+
+/*
+ * A role set expanded once per build: the stored role names of a
+ * membership (in order) and the sharing switch, with the pooled
+ * permissions and the held roles they give.  Organizations holding the
+ * same set (the common case: none, or the same built-in roles) share it.
+ */
+typedef struct RoleSetEntry
+{
+	uint32		hash;			/* hash key: of names and switch */
+	struct RoleSetEntry *next;	/* same hash */
+	char	   *names;			/* NUL-separated names, then the switch */
+	int			names_len;
+	const MembersPermSet *org;
+	const MembersPermSet *member;
+	MembersPermSet site_extra;	/* site and user permissions the set adds */
+	MembersPermSet user_extra;
+	int			nroles;
+	MembersHeldRole *roles;
+} RoleSetEntry;
+
+typedef struct RoleSetBucket
+{
+	uint32		hash;
+	RoleSetEntry *first;
+} RoleSetBucket;
+
+/*
+ * Read one user and expand it into a subject allocated in cxt: one query
+ * for the user and its memberships, and one for the custom roles only if a
+ * membership names a role that is not built in.  The caller is not
+ * connected to SPI.
  */
 static MembersSubject *
 subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
@@ -310,10 +1053,14 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	Oid			argtypes[1] = {UUIDOID};
 	Datum		values[1];
 	HASHCTL		ctl;
-	HTAB	   *customs;
+	HTAB	   *customs = NULL;
 	HTAB	   *interned;
+	HTAB	   *rolesets;
 	uint64		nmember;
 	SPITupleTable *members_tab;
+	HeapTuple	urow;
+	TupleDesc	udesc;
+	bool		need_custom = false;
 
 	s = MemoryContextAllocZero(cxt, sizeof(MembersSubject));
 	s->user_id = *user_id;
@@ -323,38 +1070,53 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	if (!watched_oids_known)
 		learn_watched_oids();
 
-	snap = RegisterSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
+	snap = read_snapshot();
 	values[0] = UUIDPGetDatum(user_id);
 
-	/* the user */
+	/* the user and its memberships of non-deleted organizations */
 	members_plan(&plan_user,
-				 "SELECT u.status, u.deleted, u.rbac_roles FROM members.users u "
-				 "WHERE u.id OPERATOR(pg_catalog.=) $1",
+				 "SELECT u.status, u.deleted, u.rbac_roles, m.organization_id, m.roles, "
+				 "       o.workspace_sharing_disabled "
+				 "FROM members.users u "
+				 "LEFT JOIN (members.organization_members m "
+				 "           JOIN members.organizations o "
+				 "             ON o.id OPERATOR(pg_catalog.=) m.organization_id AND NOT o.deleted) "
+				 "  ON m.user_id OPERATOR(pg_catalog.=) u.id "
+				 "WHERE u.id OPERATOR(pg_catalog.=) $1 "
+				 "ORDER BY m.organization_id",
 				 1, argtypes);
 	if (SPI_execute_snapshot(plan_user, values, NULL, snap, InvalidSnapshot,
-							 true, false, 1) != SPI_OK_SELECT)
+							 true, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read user for the permission cache");
+	members_tab = SPI_tuptable;
+	nmember = SPI_processed;
 
-	if (SPI_processed == 0 ||
-		members_col_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, "deleted"))
+	if (nmember == 0 ||
+		members_col_bool(members_tab->vals[0], members_tab->tupdesc, "deleted"))
 	{
 		s->found = false;
-		strlcpy(s->status, SPI_processed == 0 ? "" : "deleted", sizeof(s->status));
+		strlcpy(s->status, nmember == 0 ? "" : "deleted", sizeof(s->status));
+		UnregisterSnapshot(snap);
+		members_restore_user(&sw);
+		SPI_finish();
+		return s;
 	}
-	else
+	urow = members_tab->vals[0];
+	udesc = members_tab->tupdesc;
+	if (members_col_isnull(urow, udesc, "organization_id"))
+		nmember = 0;			/* the LEFT JOIN's lone row: no membership */
+
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		Datum		d;
 		char	  **names;
 		int			n;
 
 		s->found = true;
-		strlcpy(s->status, members_col_text(row, desc, "status"), sizeof(s->status));
+		strlcpy(s->status, members_col_text(urow, udesc, "status"), sizeof(s->status));
 		s->active = strcmp(s->status, "active") == 0;
 
-		d = members_col_datum(row, desc, "rbac_roles", &isnull);
+		d = members_col_datum(urow, udesc, "rbac_roles", &isnull);
 		names = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &n);
 		s->site_roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
 		for (int i = 0; i <= n; i++)
@@ -374,78 +1136,74 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		}
 	}
 
-	if (!s->found)
+	/* does any membership name a role that is not built in? */
+	for (uint64 i = 0; i < nmember && !need_custom; i++)
 	{
-		UnregisterSnapshot(snap);
-		members_restore_user(&sw);
-		SPI_finish();
-		return s;
-	}
-
-	/* custom roles named in the user's memberships */
-	members_plan(&plan_custom_roles,
-				 "SELECT c.organization_id, c.name, c.display_name, c.org_permissions "
-				 "FROM members.custom_roles c "
-				 "JOIN members.organization_members m "
-				 "  ON m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
-				 " AND c.name OPERATOR(pg_catalog.=) ANY (m.roles) "
-				 "WHERE m.user_id OPERATOR(pg_catalog.=) $1",
-				 1, argtypes);
-	if (SPI_execute_snapshot(plan_custom_roles, values, NULL, snap, InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read custom roles for the permission cache");
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(CustomKey);
-	ctl.entrysize = sizeof(CustomEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	customs = hash_create("members custom roles (build)", 64, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		CustomKey	key;
-		CustomEntry *e;
-		bool		found;
 		bool		isnull;
-		Datum		d;
-		MembersPermList *perms;
-		char	   *name = members_col_text(row, desc, "name");
+		ArrayType  *arr = DatumGetArrayTypeP(members_col_datum(members_tab->vals[i],
+																  members_tab->tupdesc,
+																  "roles", &isnull));
+		char	  **names;
+		int			n;
 
-		memset(&key, 0, sizeof(key));
-		key.org_id = members_col_uuid(row, desc, "organization_id");
-		strlcpy(key.name, name, sizeof(key.name));
-		d = members_col_datum(row, desc, "org_permissions", &isnull);
-		/* stored permissions were validated on the way in; drop any that are not */
-		perms = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
-										  "org_permissions", false);
-		e = hash_search(customs, &key, HASH_ENTER, &found);
-		e->perms = members_permlist_copy(cxt, perms);
-		members_permset_clear(&e->set);
-		members_permset_add_list(&e->set, e->perms);
-		e->display_name = MemoryContextStrdup(cxt, members_col_text(row, desc, "display_name"));
+		if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
+			continue;
+		names = members_text_array(arr, "roles", &n);
+		for (int j = 0; j < n && !need_custom; j++)
+			if (members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+				need_custom = true;
 	}
 
-	/* memberships of non-deleted organizations, ordered by organization id */
-	members_plan(&plan_memberships,
-				 "SELECT m.organization_id, m.roles, o.workspace_sharing_disabled "
-				 "FROM members.organization_members m "
-				 "JOIN members.organizations o ON o.id OPERATOR(pg_catalog.=) m.organization_id "
-				 "WHERE m.user_id OPERATOR(pg_catalog.=) $1 AND NOT o.deleted "
-				 "ORDER BY m.organization_id",
-				 1, argtypes);
-	if (SPI_execute_snapshot(plan_memberships, values, NULL, snap, InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read memberships for the permission cache");
-	members_tab = SPI_tuptable;
-	nmember = SPI_processed;
+	if (need_custom)
+	{
+		/* custom roles named in the user's memberships */
+		members_plan(&plan_custom_roles,
+					 "SELECT c.organization_id, c.name, c.display_name, c.org_permissions, "
+					 "       c.xmin AS row_xmin, c.ctid AS row_ctid "
+					 "FROM members.custom_roles c "
+					 "JOIN members.organization_members m "
+					 "  ON m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
+					 " AND c.name OPERATOR(pg_catalog.=) ANY (m.roles) "
+					 "WHERE m.user_id OPERATOR(pg_catalog.=) $1",
+					 1, argtypes);
+		if (SPI_execute_snapshot(plan_custom_roles, values, NULL, snap, InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read custom roles for the permission cache");
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CustomKey);
+		ctl.entrysize = sizeof(CustomEntry);
+		ctl.hcxt = CurrentMemoryContext;
+		customs = hash_create("members custom roles (build)", 64, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			RoleCacheEntry *r;
+			CustomEntry *e;
+			bool		found;
+
+			CHECK_FOR_INTERRUPTS();
+			r = role_cache_lookup(SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			e = hash_search(customs, &r->key, HASH_ENTER, &found);
+			if (found)
+				continue;
+			e->perms = members_permlist_copy(cxt, r->perms);
+			e->set = r->set;
+			e->display_name = MemoryContextStrdup(cxt, r->display_name);
+		}
+	}
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(MembersPermSet);
 	ctl.entrysize = sizeof(InternEntry);
 	ctl.hcxt = CurrentMemoryContext;
 	interned = hash_create("members interned permission sets (build)", 64, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(uint32);
+	ctl.entrysize = sizeof(RoleSetBucket);
+	ctl.hcxt = CurrentMemoryContext;
+	rolesets = hash_create("members role sets (build)", 64, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nmember, 1));
@@ -454,61 +1212,110 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		HeapTuple	row = members_tab->vals[i];
 		TupleDesc	desc = members_tab->tupdesc;
 		MembersSubjectOrg *o = &s->orgs[s->norgs];
-		MembersPermSet orgset;
-		MembersPermSet memberset;
 		bool		isnull;
 		Datum		d;
 		char	  **names;
 		int			n;
+		StringInfoData key;
+		uint32		h;
+		RoleSetBucket *bucket;
+		RoleSetEntry *rs;
+		bool		found;
 
+		CHECK_FOR_INTERRUPTS();
 		o->org_id = members_col_uuid(row, desc, "organization_id");
 		o->sharing_disabled = members_col_bool(row, desc, "workspace_sharing_disabled");
 		d = members_col_datum(row, desc, "roles", &isnull);
 		names = members_text_array(DatumGetArrayTypeP(d), "roles", &n);
 
-		members_permset_clear(&orgset);
-		members_permset_clear(&memberset);
-		o->roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
-		for (int j = 0; j <= n; j++)
+		/*
+		 * The role set's key: the names and the switch, and for custom
+		 * roles the organization (the same name is another role elsewhere).
+		 */
+		initStringInfo(&key);
+		for (int j = 0; j < n; j++)
 		{
-			const char *name = (j < n) ? names[j] : MEMBERS_ROLE_ORG_MEMBER;
-			const MembersBuiltinRole *b;
-			MembersHeldRole *h = &o->roles[o->nroles];
-
-			if (held_contains(o->roles, o->nroles, name))
-				continue;
-			b = members_builtin_role(name, MEMBERS_SCOPE_ORG, o->sharing_disabled);
-			if (b != NULL)
-			{
-				members_permset_add_list(&orgset, &b->org);
-				members_permset_add_list(&memberset, &b->member);
-				/* organization-admin and -user-admin carry site user:read */
-				members_permset_add_list(&s->site, &b->site);
-				members_permset_add_list(&s->user, &b->user);
-				h->name = b->name;
-				h->builtin = b;
-				h->display_name = b->display_name;
-			}
-			else
-			{
-				CustomKey	key;
-				CustomEntry *e;
-
-				memset(&key, 0, sizeof(key));
-				key.org_id = o->org_id;
-				strlcpy(key.name, name, sizeof(key.name));
-				e = hash_search(customs, &key, HASH_FIND, NULL);
-				if (e == NULL)
-					continue;	/* deleted or unknown custom role: dropped */
-				members_permset_union(&orgset, &e->set);
-				h->name = MemoryContextStrdup(cxt, name);
-				h->custom_org = e->perms;
-				h->display_name = e->display_name;
-			}
-			o->nroles++;
+			appendStringInfoString(&key, names[j]);
+			appendStringInfoChar(&key, '\0');
+			if (customs != NULL && members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+				appendBinaryStringInfo(&key, (const char *) o->org_id.data, UUID_LEN);
 		}
-		o->org = intern_set(interned, &orgset, cxt);
-		o->member = intern_set(interned, &memberset, cxt);
+		appendStringInfoChar(&key, o->sharing_disabled ? 'd' : 'e');
+		h = hash_bytes((const unsigned char *) key.data, key.len);
+		bucket = hash_search(rolesets, &h, HASH_ENTER, &found);
+		if (!found)
+			bucket->first = NULL;
+		for (rs = bucket->first; rs != NULL; rs = rs->next)
+			if (rs->names_len == key.len && memcmp(rs->names, key.data, key.len) == 0)
+				break;
+
+		if (rs == NULL)
+		{
+			MembersPermSet orgset;
+			MembersPermSet memberset;
+
+			rs = palloc0(sizeof(RoleSetEntry));
+			rs->names = key.data;
+			rs->names_len = key.len;
+			rs->next = bucket->first;
+			bucket->first = rs;
+			members_permset_clear(&orgset);
+			members_permset_clear(&memberset);
+			members_permset_clear(&rs->site_extra);
+			members_permset_clear(&rs->user_extra);
+			rs->roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
+			for (int j = 0; j <= n; j++)
+			{
+				const char *name = (j < n) ? names[j] : MEMBERS_ROLE_ORG_MEMBER;
+				const MembersBuiltinRole *b;
+				MembersHeldRole *hr = &rs->roles[rs->nroles];
+
+				if (held_contains(rs->roles, rs->nroles, name))
+					continue;
+				b = members_builtin_role(name, MEMBERS_SCOPE_ORG, o->sharing_disabled);
+				if (b != NULL)
+				{
+					members_permset_add_list(&orgset, &b->org);
+					members_permset_add_list(&memberset, &b->member);
+					/* organization-admin and -user-admin carry site user:read */
+					members_permset_add_list(&rs->site_extra, &b->site);
+					members_permset_add_list(&rs->user_extra, &b->user);
+					hr->name = b->name;
+					hr->builtin = b;
+					hr->display_name = b->display_name;
+				}
+				else
+				{
+					CustomKey	ckey;
+					CustomEntry *e;
+
+					if (customs == NULL)
+						continue;
+					memset(&ckey, 0, sizeof(ckey));
+					ckey.org_id = o->org_id;
+					strlcpy(ckey.name, name, sizeof(ckey.name));
+					e = hash_search(customs, &ckey, HASH_FIND, NULL);
+					if (e == NULL)
+						continue;	/* deleted or unknown custom role: dropped */
+					members_permset_union(&orgset, &e->set);
+					hr->name = MemoryContextStrdup(cxt, name);
+					hr->custom_org = e->perms;
+					hr->display_name = e->display_name;
+				}
+				rs->nroles++;
+			}
+			rs->org = intern_set(interned, &orgset, cxt);
+			rs->member = intern_set(interned, &memberset, cxt);
+		}
+		else
+			pfree(key.data);
+
+		members_permset_union(&s->site, &rs->site_extra);
+		members_permset_union(&s->user, &rs->user_extra);
+		o->org = rs->org;
+		o->member = rs->member;
+		o->nroles = rs->nroles;
+		o->roles = rs->roles;
 		s->norgs++;
 	}
 
@@ -577,11 +1384,13 @@ static void
 cache_keep_only(MembersSubject *s, MemoryContext cxt)
 {
 	bool		valid = cache_valid;
+	int64		pos = log_pos;
 
 	MemoryContextSetParent(cxt, TopMemoryContext);
 	members_subject_cache_reset();
 	MemoryContextSetParent(cxt, SubjectCacheContext);
 	cache_valid = valid;
+	log_pos = pos;
 	cache_insert(s);
 	last_subject = s;
 }
@@ -599,16 +1408,25 @@ members_subject_get(const pg_uuid_t *user_id)
 	if (!cache_valid)
 		members_subject_cache_reset();
 	if (last_subject != NULL && members_uuid_equal(&last_subject->user_id, user_id))
+	{
+		stats.hits++;
 		return last_subject;
+	}
 	if (subject_hash != NULL)
 	{
 		e = hash_search(subject_hash, user_id, HASH_FIND, NULL);
 		if (e != NULL)
 		{
+			stats.hits++;
 			last_subject = e->subject;
 			return last_subject;
 		}
 	}
+	stats.misses++;
+
+	/* an empty cache first takes its position in the change log */
+	if (log_pos < 0)
+		log_take_position();
 
 	if (SubjectCacheContext == NULL)
 		SubjectCacheContext = AllocSetContextCreate(CacheMemoryContext,
@@ -624,9 +1442,17 @@ members_subject_get(const pg_uuid_t *user_id)
 	{
 		uint64		generation = cache_generation;
 
+		instr_time	start;
+		instr_time	duration;
+
 		cxt = AllocSetContextCreate(SubjectCacheContext, "members subject",
 									ALLOCSET_SMALL_SIZES);
+		INSTR_TIME_SET_CURRENT(start);
 		s = subject_build(user_id, cxt);
+		INSTR_TIME_SET_CURRENT(duration);
+		INSTR_TIME_SUBTRACT(duration, start);
+		stats.builds++;
+		stats.build_us += INSTR_TIME_GET_MICROSEC(duration);
 		if (generation == cache_generation)
 			break;
 		if (tries >= 3)
@@ -653,6 +1479,9 @@ members_subject_get(const pg_uuid_t *user_id)
 		cache_keep_only(s, cxt);
 	cache_valid = !keep_invalid;
 	last_subject = s;
+	/* built from this transaction's own uncommitted writes: see own_note */
+	if (wrote_lxid == MyProc->lxid)
+		own_note(user_id);
 	return s;
 }
 
@@ -708,10 +1537,11 @@ members_subject_cache_stats(int64 *subjects, int64 *bytes)
 }
 
 /*
- * Trigger: members.invalidate_subject_cache(), FOR EACH STATEMENT on the
- * watched tables.  Registers a relcache invalidation of the changed table,
- * which every backend (and this one, at the next command) acts on once the
- * transaction commits.
+ * Trigger function of members 1.0 (members.invalidate_subject_cache(), FOR
+ * EACH STATEMENT; members--1.0.sql names this symbol): a relcache
+ * invalidation of the changed table, which drops every backend's whole
+ * cache once the transaction commits.  Version 1.1 logs changes row by row
+ * instead (members_log_subject_change).
  */
 Datum
 members_invalidate_subject_cache(PG_FUNCTION_ARGS)
@@ -727,16 +1557,219 @@ members_invalidate_subject_cache(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
+/* What a watched table's row names in the change log, and what matters. */
+typedef struct LogShape
+{
+	const char *table;
+	char		kind;			/* 'u' user, 'o' organization, 'r' custom role */
+	const char *user_col;
+	const char *org_col;
+	const char *name_col;
+	const char *key[3];			/* the columns named in the log */
+	const char *relevant[5];	/* columns a subject depends on */
+} LogShape;
+
+static const LogShape log_shapes[] = {
+	{"users", 'u', "id", NULL, NULL, {"id", NULL},
+	{"id", "status", "deleted", "rbac_roles", NULL}},
+	{"organization_members", 'u', "user_id", NULL, NULL, {"user_id", NULL},
+	{"user_id", "organization_id", "roles", NULL}},
+	{"organizations", 'o', NULL, "id", NULL, {"id", NULL},
+	{"id", "workspace_sharing_disabled", "deleted", NULL}},
+	{"custom_roles", 'r', NULL, "organization_id", "name", {"organization_id", "name", NULL},
+	{"organization_id", "name", "display_name", "org_permissions", NULL}},
+};
+
+/* The value of column col of tup (a column the table must have). */
+static Datum
+shape_col(Relation rel, HeapTuple tup, const char *col, bool *isnull)
+{
+	int			attno = SPI_fnumber(RelationGetDescr(rel), col);
+
+	if (attno <= 0)
+		elog(ERROR, "members.%s has no column %s", RelationGetRelationName(rel), col);
+	return heap_getattr(tup, attno, RelationGetDescr(rel), isnull);
+}
+
+/* Do old and new agree on every column in cols? */
+static bool
+shape_same(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *const *cols)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; cols[i] != NULL; i++)
+	{
+		int			attno = SPI_fnumber(desc, cols[i]);
+		Form_pg_attribute att;
+		bool		n1;
+		bool		n2;
+		Datum		d1;
+		Datum		d2;
+
+		if (attno <= 0)
+			elog(ERROR, "members.%s has no column %s", RelationGetRelationName(rel), cols[i]);
+		att = TupleDescAttr(desc, attno - 1);
+		d1 = heap_getattr(oldtup, attno, desc, &n1);
+		d2 = heap_getattr(newtup, attno, desc, &n2);
+		if (n1 != n2)
+			return false;
+		if (!n1 && !datum_image_eq(d1, d2, att->attbyval, att->attlen))
+			return false;
+	}
+	return true;
+}
+
+/* Append one change log entry for tup (connected to SPI, as the owner). */
+static int64
+log_insert(Relation rel, const LogShape *shape, HeapTuple tup)
+{
+	Oid			argtypes[4] = {CHAROID, UUIDOID, UUIDOID, TEXTOID};
+	Datum		values[4];
+	char		nulls[4] = {' ', 'n', 'n', 'n'};
+	bool		isnull;
+
+	values[0] = CharGetDatum(shape->kind);
+	if (shape->user_col)
+	{
+		values[1] = shape_col(rel, tup, shape->user_col, &isnull);
+		nulls[1] = isnull ? 'n' : ' ';
+	}
+	if (shape->org_col)
+	{
+		values[2] = shape_col(rel, tup, shape->org_col, &isnull);
+		nulls[2] = isnull ? 'n' : ' ';
+	}
+	if (shape->name_col)
+	{
+		values[3] = shape_col(rel, tup, shape->name_col, &isnull);
+		nulls[3] = isnull ? 'n' : ' ';
+	}
+	members_plan(&plan_log_insert,
+				 "INSERT INTO members.subject_changes (kind, user_id, organization_id, role_name) "
+				 "VALUES ($1, $2, $3, $4) RETURNING seq",
+				 4, argtypes);
+	if (SPI_execute_plan(plan_log_insert, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
+		SPI_processed != 1)
+		elog(ERROR, "could not write the subject change log");
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 /*
- * SQL: members.subject_cache_info(OUT subjects bigint, OUT bytes bigint).
- * The size of this backend's subject cache.
+ * Prune the change log (connected to SPI, as the owner): entries that every
+ * reader has had SUBJECT_LOG_RETENTION_S to read go; entries not yet marked
+ * are marked as seen now (they are committed and visible to every new
+ * snapshot).  One pruner at a time (an advisory lock; others skip).
+ */
+static void
+log_prune(void)
+{
+	members_plan(&plan_log_lock,
+				 "SELECT pg_catalog.pg_try_advisory_xact_lock(1835363682, 1)", 0, NULL);
+	if (SPI_execute_plan(plan_log_lock, NULL, NULL, false, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not lock the subject change log for pruning");
+	{
+		bool		isnull;
+
+		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
+			return;
+	}
+	members_plan(&plan_log_prune,
+				 "DELETE FROM members.subject_changes c "
+				 "WHERE c.seen_at OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp() "
+				 "OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => " CppAsString2(SUBJECT_LOG_RETENTION_S) "))",
+				 0, NULL);
+	if (SPI_execute_plan(plan_log_prune, NULL, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not prune the subject change log");
+	members_plan(&plan_log_mark,
+				 "UPDATE members.subject_changes c SET seen_at = pg_catalog.clock_timestamp() "
+				 "WHERE c.seen_at IS NULL AND c.xid OPERATOR(pg_catalog.<>) pg_catalog.pg_current_xact_id()",
+				 0, NULL);
+	if (SPI_execute_plan(plan_log_mark, NULL, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not mark the subject change log");
+}
+
+/*
+ * Trigger: members.log_subject_change(), AFTER INSERT OR UPDATE OR DELETE
+ * FOR EACH ROW on the watched tables, enabled ALWAYS (so that a logical
+ * replication apply worker fires it too).  Appends what the row names (a
+ * user; an organization; a custom role of an organization) to
+ * members.subject_changes, unless an UPDATE left every column a subject
+ * depends on as it was, and registers a relcache invalidation of the log,
+ * which every backend acts on once the transaction commits (and this one
+ * at its next command, and again when a subtransaction rolls back).
+ */
+Datum
+members_log_subject_change(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	const LogShape *shape = NULL;
+	HeapTuple	oldtup = NULL;
+	HeapTuple	newtup = NULL;
+	MembersUserSwitch sw;
+	int64		seq = 0;
+	Oid			logrel;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("members.log_subject_change() must be called as an AFTER ... FOR EACH ROW trigger")));
+	rel = td->tg_relation;
+	for (int i = 0; i < lengthof(log_shapes); i++)
+		if (strcmp(RelationGetRelationName(rel), log_shapes[i].table) == 0)
+			shape = &log_shapes[i];
+	if (shape == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("members.log_subject_change() cannot log changes of table \"%s\"",
+						RelationGetRelationName(rel))));
+
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		newtup = td->tg_trigtuple;
+	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		oldtup = td->tg_trigtuple;
+	else
+	{
+		oldtup = td->tg_trigtuple;
+		newtup = td->tg_newtuple;
+		if (shape_same(rel, oldtup, newtup, shape->relevant))
+			return PointerGetDatum(NULL);
+	}
+
+	logrel = get_relname_relid("subject_changes", RelationGetNamespace(rel));
+	if (!OidIsValid(logrel))
+		elog(ERROR, "members.subject_changes does not exist");
+
+	SPI_connect();
+	members_become_owner(&sw);
+	if (oldtup != NULL)
+		seq = log_insert(rel, shape, oldtup);
+	/* an UPDATE that moved the row names the new key too */
+	if (newtup != NULL &&
+		(oldtup == NULL || !shape_same(rel, oldtup, newtup, shape->key)))
+		seq = log_insert(rel, shape, newtup);
+	if (seq % SUBJECT_LOG_PRUNE_EVERY == 0)
+		log_prune();
+	members_restore_user(&sw);
+	SPI_finish();
+
+	CacheInvalidateRelcacheByRelid(logrel);
+	wrote_lxid = MyProc->lxid;
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * SQL: members.subject_cache_info(): the size of this backend's subject
+ * cache and its counters since the backend started.
  */
 Datum
 members_subject_cache_info(PG_FUNCTION_ARGS)
 {
 	TupleDesc	desc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	Datum		values[10];
+	bool		nulls[10];
 	int64		subjects;
 	int64		bytes;
 
@@ -746,8 +1779,21 @@ members_subject_cache_info(PG_FUNCTION_ARGS)
 	if (!cache_valid)
 		members_subject_cache_reset();
 	members_subject_cache_stats(&subjects, &bytes);
+	memset(nulls, 0, sizeof(nulls));
 	values[0] = Int64GetDatum(subjects);
 	values[1] = Int64GetDatum(bytes);
+	if (desc->natts >= 10)
+	{
+		values[2] = Int64GetDatum(stats.hits);
+		values[3] = Int64GetDatum(stats.misses);
+		values[4] = Int64GetDatum(stats.builds);
+		values[5] = Float8GetDatum(stats.build_us / 1000.0);
+		values[6] = Int64GetDatum(stats.targeted);
+		values[7] = Int64GetDatum(stats.full);
+		values[8] = Int64GetDatum(stats.log_reads);
+		values[9] = Int64GetDatum(log_pos);
+		nulls[9] = log_pos < 0;
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 

@@ -5,6 +5,42 @@
  *		pooled permission sets of every level (site, user, and per
  *		organization: org and member) and the roles held.
  *
+ * Invalidation rules (src/subject.c carries the reasoning):
+ *
+ * 1. What drops what.  A row trigger (members.log_subject_change, enabled
+ *    ALWAYS) on users, organization_members, organizations and
+ *    custom_roles appends to members.subject_changes:
+ *      - a users or organization_members row: that user (kind u);
+ *      - an organizations row: the organization (o), i.e. its members;
+ *      - a custom_roles row: the role (r), i.e. the members of its
+ *        organization whose stored roles name it.
+ *    UPDATEs that leave every column a subject reads unchanged log nothing.
+ *    Organizations and roles are resolved to users when the log is read,
+ *    with the latest snapshot.  Nothing else leaves the other subjects.
+ * 2. When.  The trigger registers a relcache invalidation of the log; each
+ *    backend accepts invalidations once per top-level statement (a counter
+ *    advanced by planner, executor-start and utility hooks at nesting
+ *    level 0, so statements of one client message are told apart) and
+ *    then reads the entries after its position.  Committed changes count
+ *    from the next statement; uncommitted ones never; this transaction's
+ *    own from its next command; a rolled-back subtransaction's at once no
+ *    more (subjects built while this transaction had written are dropped
+ *    again at every such boundary and when it ends).
+ * 3. Position.  A backend's position is the last seq it read plus the
+ *    transactions running at that read (their entries may commit later
+ *    with a lower seq, since seq order is not commit order); the next read
+ *    takes seq > position or xid among those.  An empty cache takes a new
+ *    position before its first build.
+ * 4. Pruning.  Writers (every 1,000th entry, one at a time) mark entries
+ *    seen and delete entries seen 10 minutes ago; a backend that has not
+ *    read for 5 minutes drops its whole cache instead of reading.
+ * 5. Full invalidation.  A relcache invalidation of a watched table itself
+ *    (TRUNCATE, DDL, statistics), a lost invalidation queue, a read naming
+ *    more than 10,000 subjects, or a 1.0 schema without the log.
+ * 6. Replicas.  Hot standbys replay the log rows and the invalidations;
+ *    logical subscribers fire the ALWAYS triggers and write their own log.
+ * No shared memory and no shared_preload_libraries.
+ *
  * IDENTIFICATION
  *		src/subject.h
  *
