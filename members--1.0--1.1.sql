@@ -14,7 +14,7 @@
 COMMENT ON FUNCTION @extschema@.set_workspace_sharing(text, boolean) IS
 	'Switch an organization''s workspace sharing (what organization-member grants, see docs/coder-behaviour.md 4.4); needs update on the organization; returns the Organization object.';
 
--- One background worker per database fed through a queue (issue 11)
+-- One background worker per database fed through a queue
 CREATE FUNCTION @extschema@.worker_stats() RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'members_worker_stats'
 	LANGUAGE C VOLATILE PARALLEL RESTRICTED
@@ -27,7 +27,7 @@ COMMENT ON FUNCTION @extschema@.authenticate_api_key(text) IS
 COMMENT ON FUNCTION @extschema@.create_api_key(text, interval) IS
 	'A new session token <10-char id>-<22-char secret> for the user (uuid, username or me), shown once; only the SHA-256 of the secret is stored. Needs create on api_key owned by that user; the user must be active; lifetime from 1 second to 365 days; at most members.max_api_keys_per_user unexpired tokens per user (22023 otherwise).';
 
--- HTTP layer (issue 12): Coder's statuses and bodies under PostgREST v12
+-- HTTP layer: Coder's statuses and bodies under PostgREST v12
 -- and v13.  Bodies reach the adapters as text (one unnamed text parameter,
 -- nginx sends text/plain) and every value from the URL as an X-Members-*
 -- header, so the adapters' signatures change; duplicates answer 409 where
@@ -63,18 +63,14 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
 NOTIFY pgrst, 'reload schema';
 
 -- Users' last_seen_at (Coder's User object), recorded with the token's
--- last_used; the subject cache ignores updates of it alone.
+-- last_used.
 ALTER TABLE @extschema@.users
 	ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT '0001-01-01 00:00:00+00';
 COMMENT ON COLUMN @extschema@.users.last_seen_at IS
 	'When the user last made an authenticated request, recorded at most hourly with the session token''s last_used (Coder''s UpdateUserLastSeenAt, coderd/httpmw/apikey.go); Go''s zero time 0001-01-01 00:00:00+00 until then.';
-DROP TRIGGER invalidate_subject_cache ON @extschema@.users;
-CREATE TRIGGER invalidate_subject_cache
-	AFTER INSERT OR UPDATE OF id, username, email, name, avatar_url, status, login_type, rbac_roles, deleted, created_at
-		OR DELETE OR TRUNCATE ON @extschema@.users
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.invalidate_subject_cache();
--- end of HTTP layer (issue 12)
--- Authorized listings at index speed (issue 10): authorized_organizations,
+-- (the subject cache's change log below ignores updates of it alone)
+
+-- Authorized listings at index speed: authorized_organizations,
 -- the planner support function of authorize (docs/rls-index.md)
 CREATE FUNCTION @extschema@.authorized_organizations(action text, resource_type text)
 	RETURNS uuid[]
@@ -94,7 +90,7 @@ REVOKE ALL ON FUNCTION @extschema@.authorize_support(internal) FROM PUBLIC;
 ALTER FUNCTION @extschema@.authorize(text, text, uuid, uuid, boolean)
 	SUPPORT @extschema@.authorize_support;
 
--- Error-message mapping read from the C table of src/messages.c (issue 9)
+-- Error-message mapping read from the C table of src/messages.c
 CREATE OR REPLACE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
 	AS 'MODULE_PATHNAME', 'members_http_coder_message'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
@@ -102,7 +98,7 @@ CREATE OR REPLACE FUNCTION @extschema@.http_coder_message(message text) RETURNS 
 COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
 	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style, from the table of src/messages.c (the initial capital and final period Coder uses for the known messages); other messages unchanged.';
 
--- Targeted subject cache invalidation (issue 13): a change log written by
+-- Targeted subject cache invalidation: a change log written by
 -- row triggers enabled ALWAYS replaces the statement triggers that dropped
 -- every backend's whole cache; subject_cache_info gains counters.
 DROP TRIGGER invalidate_subject_cache ON @extschema@.users;
