@@ -19,6 +19,7 @@
 #include "builtin_roles.h"
 #include "coder_json.h"
 #include "jsonout.h"
+#include "permission.h"
 #include "util.h"
 
 struct MembersRoleNames
@@ -33,7 +34,7 @@ static SPIPlanPtr plan_user_by_id = NULL;
 
 /*
  * "key": s, left out when s is empty: Go's omitempty, which codersdk puts
- * on MinimalUser's name and avatar_url.
+ * on User's name and avatar_url.
  */
 static void
 kv_string_omitempty(StringInfo buf, bool *first, const char *key, const char *s)
@@ -44,7 +45,7 @@ kv_string_omitempty(StringInfo buf, bool *first, const char *key, const char *s)
 
 /* "key": [roles as SlimRoles], from a text[] datum. */
 static void
-kv_slim_roles(StringInfo buf, bool *first, const char *key, Datum roles,
+kv_slim_roles(MembersJsonb *b, const char *key, Datum roles,
 			  const char *what, const MembersRoleNames *names,
 			  const pg_uuid_t *org_id)
 {
@@ -52,8 +53,8 @@ kv_slim_roles(StringInfo buf, bool *first, const char *key, Datum roles,
 	int			n;
 
 	elems = members_text_array(DatumGetArrayTypeP(roles), what, &n);
-	members_json_key(buf, first, key);
-	members_slim_roles_json(buf, names, elems, n, org_id);
+	members_jsonb_key(b, key);
+	members_slim_roles_push(b, names, elems, n, org_id);
 }
 
 /*---- roles ----*/
@@ -119,77 +120,78 @@ custom_display_name(const MembersRoleNames *names, const char *role)
 
 /* See coder_json.h. */
 void
-members_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
+members_slim_roles_push(MembersJsonb *b, const MembersRoleNames *names,
 						char **roles, int n, const pg_uuid_t *org_id)
 {
 	MembersRoleScope scope = org_id ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE;
-	bool		first;
 
-	members_json_open(buf, '[', &first);
+	members_jsonb_begin_array(b);
 	for (int i = 0; i < n; i++)
 	{
-		const MembersBuiltinRole *b = members_builtin_role(roles[i], scope, false);
-		const char *display = b ? b->display_name : NULL;
-		bool		ofirst;
+		const MembersBuiltinRole *br = members_builtin_role(roles[i], scope, false);
+		const char *display = br ? br->display_name : NULL;
 
 		CHECK_FOR_INTERRUPTS();
 		if (display == NULL && org_id != NULL)
 			display = custom_display_name(names, roles[i]);
-		members_json_elem(buf, &first);
-		members_json_open(buf, '{', &ofirst);
-		members_json_kv_string(buf, &ofirst, "name", roles[i]);
-		members_json_kv_string(buf, &ofirst, "display_name", display ? display : "");
+		members_jsonb_begin_object(b);
+		members_jsonb_kv_string(b, "name", roles[i]);
+		members_jsonb_key(b, "display_name");
+		if (br != NULL)
+			members_jsonb_const_string(b, display);
+		else
+			members_jsonb_string(b, display ? display : "");
 		if (org_id)
-			members_json_kv_uuid(buf, &ofirst, "organization_id", org_id);
-		members_json_close(buf, '}');
+			members_jsonb_kv_uuid(b, "organization_id", org_id);
+		members_jsonb_end_object(b);
 	}
-	members_json_close(buf, ']');
+	members_jsonb_end_array(b);
 }
 
 /* The Role fields (no braces). */
 static void
-role_fields(StringInfo buf, bool *first, const MembersRoleJson *r)
+role_fields(MembersJsonb *b, const MembersRoleJson *r)
 {
-	members_json_kv_string(buf, first, "name", r->name);
+	members_jsonb_kv_string(b, "name", r->name);
 	if (r->org_id != NULL)
-		members_json_kv_uuid(buf, first, "organization_id", r->org_id);
-	members_json_kv_string(buf, first, "display_name", r->display_name);
-	members_json_key(buf, first, "site_permissions");
-	members_permlist_to_json(buf, r->site);
-	members_json_key(buf, first, "user_permissions");
-	members_permlist_to_json(buf, r->user);
-	members_json_key(buf, first, "organization_permissions");
-	members_permlist_to_json(buf, r->org);
-	members_json_key(buf, first, "organization_member_permissions");
+		members_jsonb_kv_uuid(b, "organization_id", r->org_id);
+	members_jsonb_kv_string(b, "display_name", r->display_name);
+	members_jsonb_key(b, "site_permissions");
+	members_permlist_push(b, r->site);
+	members_jsonb_key(b, "user_permissions");
+	members_permlist_push(b, r->user);
+	members_jsonb_key(b, "organization_permissions");
+	members_permlist_push(b, r->org);
+	members_jsonb_key(b, "organization_member_permissions");
 	if (r->member_null)
-		appendStringInfoString(buf, "null");
+		members_jsonb_null(b);
 	else
-		members_permlist_to_json(buf, r->member);
+		members_permlist_push(b, r->member);
 }
 
 /* See coder_json.h. */
 void
 members_role_json(StringInfo buf, const MembersRoleJson *r)
 {
-	bool		first;
+	MembersJsonb b;
 
-	members_json_open(buf, '{', &first);
-	role_fields(buf, &first, r);
-	members_json_close(buf, '}');
+	members_jsonb_init(&b);
+	members_jsonb_begin_object(&b);
+	role_fields(&b, r);
+	members_jsonb_end_object(&b);
+	members_json_append_jsonb(buf, &b);
 }
 
 /* See coder_json.h. */
 void
-members_assignable_role_json(StringInfo buf, const MembersRoleJson *r,
+members_assignable_role_push(MembersJsonb *b, const MembersRoleJson *r,
 							 bool assignable, bool built_in)
 {
-	bool		first;
-
-	members_json_open(buf, '{', &first);
-	role_fields(buf, &first, r);
-	members_json_kv_bool(buf, &first, "assignable", assignable);
-	members_json_kv_bool(buf, &first, "built_in", built_in);
-	members_json_close(buf, '}');
+	members_jsonb_begin_object(b);
+	role_fields(b, r);
+	members_jsonb_kv_bool(b, "assignable", assignable);
+	members_jsonb_kv_bool(b, "built_in", built_in);
+	members_jsonb_end_object(b);
 }
 
 /*---- organizations and users ----*/
@@ -257,9 +259,18 @@ members_user_json(StringInfo buf, const pg_uuid_t *user_id, bool read_only)
 	kv_string_omitempty(buf, &first, "avatar_url", members_col_text(row, desc, "avatar_url"));
 	members_json_kv_string(buf, &first, "status", members_col_text(row, desc, "status"));
 	members_json_kv_string(buf, &first, "login_type", members_col_text(row, desc, "login_type"));
-	kv_slim_roles(buf, &first, "roles",
-				  members_col_datum(row, desc, "rbac_roles", &isnull),
-				  "rbac_roles", NULL, NULL);
+	{
+		MembersJsonb b;
+		char	  **elems;
+		int			nroles;
+
+		elems = members_text_array(DatumGetArrayTypeP(members_col_datum(row, desc, "rbac_roles", &isnull)),
+								   "rbac_roles", &nroles);
+		members_json_key(buf, &first, "roles");
+		members_jsonb_init(&b);
+		members_slim_roles_push(&b, NULL, elems, nroles, NULL);
+		members_json_append_jsonb(buf, &b);
+	}
 
 	deconstruct_array(DatumGetArrayTypeP(members_col_datum(row, desc, "organization_ids", &isnull)),
 					  UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &elems, &nulls, &n);
@@ -304,18 +315,18 @@ members_member_cols(TupleDesc desc, bool with_user, MembersMemberCols *cols)
  * OrganizationMemberWithUserData can flatten them in.
  */
 static void
-org_member_fields(StringInfo buf, bool *first, const MembersRoleNames *names,
+org_member_fields(MembersJsonb *b, const MembersRoleNames *names,
 				  HeapTuple row, TupleDesc desc, const MembersMemberCols *cols)
 {
 	pg_uuid_t	user_id = members_colno_uuid(row, desc, cols->user_id);
 	pg_uuid_t	org_id = members_colno_uuid(row, desc, cols->organization_id);
 	bool		isnull;
 
-	members_json_kv_uuid(buf, first, "user_id", &user_id);
-	members_json_kv_uuid(buf, first, "organization_id", &org_id);
-	members_json_kv_timestamp(buf, first, "created_at", members_colno_timestamptz(row, desc, cols->created_at));
-	members_json_kv_timestamp(buf, first, "updated_at", members_colno_timestamptz(row, desc, cols->updated_at));
-	kv_slim_roles(buf, first, "roles",
+	members_jsonb_kv_uuid(b, "user_id", &user_id);
+	members_jsonb_kv_uuid(b, "organization_id", &org_id);
+	members_jsonb_kv_timestamp(b, "created_at", members_colno_timestamptz(row, desc, cols->created_at));
+	members_jsonb_kv_timestamp(b, "updated_at", members_colno_timestamptz(row, desc, cols->updated_at));
+	kv_slim_roles(b, "roles",
 				  members_colno_datum(row, desc, cols->roles, &isnull),
 				  "roles", names, &org_id);
 }
@@ -325,34 +336,54 @@ void
 members_org_member_json(StringInfo buf, const MembersRoleNames *names,
 						HeapTuple row, TupleDesc desc, const MembersMemberCols *cols)
 {
-	bool		first;
+	MembersJsonb b;
 
-	members_json_open(buf, '{', &first);
-	org_member_fields(buf, &first, names, row, desc, cols);
-	members_json_close(buf, '}');
+	members_jsonb_init(&b);
+	members_jsonb_begin_object(&b);
+	org_member_fields(&b, names, row, desc, cols);
+	members_jsonb_end_object(&b);
+	members_json_append_jsonb(buf, &b);
+}
+
+/*
+ * "key": the text of column colno, left out when empty if omitempty (Go's
+ * omitempty, which codersdk puts on MinimalUser's name and avatar_url).
+ */
+static void
+kv_text_col(MembersJsonb *b, const char *key, HeapTuple row, TupleDesc desc,
+			int colno, bool omitempty)
+{
+	bool		isnull;
+	Datum		d = members_colno_datum(row, desc, colno, &isnull);
+	text	   *t = isnull ? NULL : DatumGetTextPP(d);
+	int			len = t ? VARSIZE_ANY_EXHDR(t) : 0;
+
+	if (omitempty && len == 0)
+		return;
+	members_jsonb_key(b, key);
+	members_jsonb_string_len(b, t ? VARDATA_ANY(t) : "", len);
 }
 
 /* See coder_json.h. */
 void
-members_org_member_with_user_json(StringInfo buf, const MembersRoleNames *names,
+members_org_member_with_user_push(MembersJsonb *b, const MembersRoleNames *names,
 								  HeapTuple row, TupleDesc desc,
 								  const MembersMemberCols *cols)
 {
-	bool		first;
 	bool		isnull;
 	Datum		d;
 
-	members_json_open(buf, '{', &first);
-	members_json_kv_string(buf, &first, "username", members_colno_text(row, desc, cols->username));
-	kv_string_omitempty(buf, &first, "name", members_colno_text(row, desc, cols->name));
-	kv_string_omitempty(buf, &first, "avatar_url", members_colno_text(row, desc, cols->avatar_url));
-	members_json_kv_string(buf, &first, "email", members_colno_text(row, desc, cols->email));
+	members_jsonb_begin_object(b);
+	kv_text_col(b, "username", row, desc, cols->username, false);
+	kv_text_col(b, "name", row, desc, cols->name, true);
+	kv_text_col(b, "avatar_url", row, desc, cols->avatar_url, true);
+	kv_text_col(b, "email", row, desc, cols->email, false);
 	d = members_colno_datum(row, desc, cols->rbac_roles, &isnull);
 	if (isnull)
 		elog(ERROR, "users.rbac_roles is unexpectedly null");
-	kv_slim_roles(buf, &first, "global_roles", d, "rbac_roles", NULL, NULL);
-	org_member_fields(buf, &first, names, row, desc, cols);
-	members_json_close(buf, '}');
+	kv_slim_roles(b, "global_roles", d, "rbac_roles", NULL, NULL);
+	org_member_fields(b, names, row, desc, cols);
+	members_jsonb_end_object(b);
 }
 
 /*---- audit ----*/

@@ -7,9 +7,12 @@
  *
  * Field names, order and omitempty rules follow codersdk (codersdk/
  * organizations.go, codersdk/users.go, codersdk/roles.go,
- * codersdk/audit.go; docs/coder-behaviour.md 1.3).  Everything is
- * appended as JSON text to a StringInfo (jsonout.h) and turned into jsonb
- * once by the endpoint (endpoint.h).  Functions reading SPI rows expect the
+ * codersdk/audit.go; docs/coder-behaviour.md 1.3).  The shapes the
+ * listings return in bulk (SlimRole, Role, AssignableRoles, the members)
+ * are written with the jsonb writer (jsonout.h, *_push); the others are
+ * appended as JSON text to a StringInfo and turned into jsonb once by the
+ * endpoint (endpoint.h), and the text forms of the jsonb-written shapes
+ * (members_role_json, members_org_member_json) serve those endpoints.  Functions reading SPI rows expect the
  * caller to be connected to SPI as the extension owner.
  *
  * IDENTIFICATION
@@ -23,6 +26,8 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/uuid.h"
+
+#include "jsonout.h"
 
 #include "permission.h"
 
@@ -46,7 +51,7 @@ extern MembersRoleNames *members_role_names_load(const pg_uuid_t *org_id,
  * with their display names, custom roles with theirs from names (may be
  * NULL), unknown names with "".
  */
-extern void members_slim_roles_json(StringInfo buf, const MembersRoleNames *names,
+extern void members_slim_roles_push(MembersJsonb *b, const MembersRoleNames *names,
 									char **roles, int n, const pg_uuid_t *org_id);
 
 /* A Role to write (codersdk.Role). */
@@ -67,7 +72,7 @@ typedef struct MembersRoleJson
 extern void members_role_json(StringInfo buf, const MembersRoleJson *r);
 
 /* Append the AssignableRoles object: the Role, "assignable", "built_in". */
-extern void members_assignable_role_json(StringInfo buf, const MembersRoleJson *r,
+extern void members_assignable_role_push(MembersJsonb *b, const MembersRoleJson *r,
 										 bool assignable, bool built_in);
 
 /*---- organizations and users ----*/
@@ -122,7 +127,7 @@ extern void members_org_member_json(StringInfo buf, const MembersRoleNames *name
  * SlimRoles; the implied member is not added), then the OrganizationMember
  * fields flattened in.
  */
-extern void members_org_member_with_user_json(StringInfo buf,
+extern void members_org_member_with_user_push(MembersJsonb *b,
 											  const MembersRoleNames *names,
 											  HeapTuple row, TupleDesc desc,
 											  const MembersMemberCols *cols);

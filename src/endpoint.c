@@ -26,6 +26,7 @@ members_call_begin(MembersCall *c, int flags)
 	members_current_actor(&c->actor);
 	/* before SPI_connect: the buffer must outlive SPI's memory */
 	initStringInfo(&c->json);
+	members_jsonb_init(&c->jb);
 	if (flags & MEMBERS_CALL_SPI)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
@@ -52,4 +53,12 @@ members_call_end_jsonb(MembersCall *c)
 {
 	members_call_end(c);
 	return members_jsonb_finish(&c->json);
+}
+
+/* See endpoint.h. */
+Jsonb *
+members_call_end_built(MembersCall *c)
+{
+	members_call_end(c);
+	return members_jsonb_result(&c->jb);
 }

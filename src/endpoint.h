@@ -33,6 +33,7 @@
 #include "utils/jsonb.h"
 
 #include "actor.h"
+#include "jsonout.h"
 #include "util.h"
 
 /* Connect to SPI and run as the extension owner until the end. */
@@ -44,6 +45,8 @@ typedef struct MembersCall
 	MembersActor actor;			/* who acts (resolved by begin) */
 	StringInfoData json;		/* the result's JSON text, in the caller's
 								 * memory context (it survives SPI_finish) */
+	MembersJsonb jb;			/* or the result built as jsonb (listings),
+								 * in the same context */
 	int			flags;
 	MembersUserSwitch sw;		/* the caller's identity, with
 								 * MEMBERS_CALL_SPI */
@@ -60,5 +63,8 @@ extern void members_call_end(MembersCall *c);
 
 /* Close a call and return c->json parsed as jsonb. */
 extern Jsonb *members_call_end_jsonb(MembersCall *c);
+
+/* Close a call and return the value built in c->jb. */
+extern Jsonb *members_call_end_built(MembersCall *c);
 
 #endif							/* MEMBERS_ENDPOINT_H */

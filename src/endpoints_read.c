@@ -77,6 +77,14 @@ static SPIPlanPtr plan_members_one = NULL;
 static SPIPlanPtr plan_members_page = NULL;
 static SPIPlanPtr plan_members_from = NULL;
 static SPIPlanPtr plan_members_count = NULL;
+static SPIPlanPtr plan_members_small_count = NULL;
+static SPIPlanPtr plan_members_small_page = NULL;
+
+/*
+ * Organizations with at most this many visible members are paged with
+ * generic plans (see members_paginated_organization_members).
+ */
+#define SMALL_ORG_MEMBERS	200
 static SPIPlanPtr plan_custom_roles = NULL;
 
 /*
@@ -102,13 +110,12 @@ static SPIPlanPtr plan_custom_roles = NULL;
 
 /*
  * Run a plan returning MEMBER_SELECT's columns (prepared with CURSOR_PLAN) as
- * a read-only cursor and append each row as an array element (*first as for
- * members_json_elem).  When check_actor is not NULL, rows that actor may not
+ * a read-only cursor and add each row to b as an array element.  When check_actor is not NULL, rows that actor may not
  * read ({organization_member, org, owner = the row's user}) are silently left
  * out (docs/coder-behaviour.md 7.5).
  */
 static void
-append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
+append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 				   Datum *values, const char *nulls,
 				   const MembersRoleNames *names,
 				   const MembersActor *check_actor, const pg_uuid_t *org_id)
@@ -158,10 +165,7 @@ append_member_rows(StringInfo buf, bool *first, SPIPlanPtr plan,
 												org_id, &user_id);
 			}
 			if (visible)
-			{
-				members_json_elem(buf, first);
-				members_org_member_with_user_json(buf, names, row, tab->tupdesc, &cols);
-			}
+				members_org_member_with_user_push(b, names, row, tab->tupdesc, &cols);
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
 		}
@@ -199,20 +203,19 @@ members_organization_members(PG_FUNCTION_ARGS)
 	MembersRoleNames *names;
 	SPIPlanPtr	plan;
 	Datum		values[2];
-	bool		first;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI);
 
 	members_resolve_organization(&c.actor, orgarg, &org);
 	names = members_role_names_load(&org.id, true);
 
-	members_json_open(&c.json, '[', &first);
+	members_jsonb_begin_array(&c.jb);
 	values[0] = UUIDPGetDatum(&org.id);
 	if (actor_reads_all_members(&c.actor, &org.id))
 	{
 		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
 						   1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
-		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
+		append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id);
 	}
 	else if (!c.actor.is_system)
 	{
@@ -220,11 +223,28 @@ members_organization_members(PG_FUNCTION_ARGS)
 						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
 						   2, (Oid[]) {UUIDOID, UUIDOID}, CURSOR_PLAN);
 		values[1] = UUIDPGetDatum(&c.actor.user_id);
-		append_member_rows(&c.json, &first, plan, values, NULL, names, &c.actor, &org.id);
+		append_member_rows(&c.jb, plan, values, NULL, names, &c.actor, &org.id);
 	}
-	members_json_close(&c.json, ']');
+	members_jsonb_end_array(&c.jb);
 
-	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
+	PG_RETURN_JSONB_P(members_call_end_built(&c));
+}
+
+/* Run a plan returning one row with a bigint column "count". */
+static int64
+run_count(SPIPlanPtr plan, Datum *values)
+{
+	int64		count;
+	bool		isnull;
+
+	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not count organization members");
+	count = DatumGetInt64(members_col_datum(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, "count",
+											&isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return count;
 }
 
 /*
@@ -272,9 +292,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	SPIPlanPtr	plan;
 	Datum		values[3];
 	int64		count;
-	bool		isnull;
-	bool		first;
-	bool		ofirst;
+	bool		small;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI);
 
@@ -302,34 +320,53 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	values[0] = UUIDPGetDatum(&org.id);
 
 	/*
-	 * The count and the page are planned for each call's organization (and
-	 * offset and limit): organization sizes are skewed, and the generic
-	 * plan that the plan cache adopts after five calls is costed for an
-	 * average organization (a few hundred members): for a large one it
-	 * probes the users' primary key once per member in the count and sorts
-	 * every member even for the first page, where the custom plans hash the
-	 * few deleted users and read the username index until the page is full
-	 * (with 100,000 members, 20 ms against 110 ms a call, from the sixth
-	 * call of a session on; bench/RESULTS-reliability.md).
+	 * Count the visible members up to SMALL_ORG_MEMBERS + 1, with a plan
+	 * prepared once and kept generic: a scalar subquery probes the user of
+	 * each membership through the users' primary key (never a join, which a
+	 * generic plan might hash over every user), and the LIMIT bounds the
+	 * work for a large organization.  An organization no larger than that
+	 * has its exact count and gets generic plans for the page too, planned
+	 * once per session.
 	 */
-	plan = members_plan_opts(&plan_members_count,
-					   "SELECT pg_catalog.count(*) AS count "
-					   "FROM members.organization_members m "
-					   "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
-					   "AND NOT EXISTS (SELECT 1 FROM members.users u "
-					   "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
-					   1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
-	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "could not count organization members");
-	count = DatumGetInt64(members_col_datum(SPI_tuptable->vals[0],
-											SPI_tuptable->tupdesc, "count",
-											&isnull));
-	SPI_freetuptable(SPI_tuptable);
+	plan = members_plan_opts(&plan_members_small_count,
+							 "SELECT pg_catalog.count(*) AS count FROM "
+							 "(SELECT 1 FROM members.organization_members m "
+							 " WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+							 " AND NOT (SELECT u.deleted FROM members.users u "
+							 "   WHERE u.id OPERATOR(pg_catalog.=) m.user_id) "
+							 " LIMIT $2) s",
+							 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_OPT_GENERIC_PLAN);
+	values[1] = Int64GetDatum((int64) SMALL_ORG_MEMBERS + 1);
+	count = run_count(plan, values);
+	small = count <= SMALL_ORG_MEMBERS;
 
-	members_json_open(&c.json, '{', &ofirst);
-	members_json_key(&c.json, &ofirst, "members");
-	members_json_open(&c.json, '[', &first);
+	/*
+	 * A larger organization's count and page are planned for each call's
+	 * organization (and offset and limit): organization sizes are skewed,
+	 * and the generic plan that the plan cache adopts after five calls is
+	 * costed for an average organization (a few hundred members): for a
+	 * large one it probes the users' primary key once per member in the
+	 * count and sorts every member even for the first page, where the
+	 * custom plans hash the few deleted users and read the username index
+	 * until the page is full (with 100,000 members, 20 ms against 110 ms a
+	 * call, from the sixth call of a session on;
+	 * bench/RESULTS-reliability.md).
+	 */
+	if (!small)
+	{
+		plan = members_plan_opts(&plan_members_count,
+								 "SELECT pg_catalog.count(*) AS count "
+								 "FROM members.organization_members m "
+								 "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+								 "AND NOT EXISTS (SELECT 1 FROM members.users u "
+								 "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
+								 1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
+		count = run_count(plan, values);
+	}
+
+	members_jsonb_begin_object(&c.jb);
+	members_jsonb_key(&c.jb, "members");
+	members_jsonb_begin_array(&c.jb);
 	if (offset < count)
 	{
 		names = members_role_names_load(&org.id, true);
@@ -340,7 +377,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 			 * Pick the page from the narrow (name, id) rows, then fetch the
 			 * page's full rows: a deep OFFSET then sorts only the keys.
 			 */
-			plan = members_plan_opts(&plan_members_page,
+			plan = members_plan_opts(small ? &plan_members_small_page : &plan_members_page,
 							   "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
 							   "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
 							   "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
@@ -355,7 +392,8 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 							   "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
 							   "ORDER BY p.k, p.id",
 							   3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
-							   CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
+							   CURSOR_PLAN | (small ? CURSOR_OPT_GENERIC_PLAN
+											  : CURSOR_OPT_CUSTOM_PLAN));
 			values[2] = Int64GetDatum((int64) limit);
 		}
 		else
@@ -365,14 +403,14 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 							   MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
 							   2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
 		}
-		append_member_rows(&c.json, &first, plan, values, NULL, names, NULL, &org.id);
+		append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id);
 	}
-	members_json_close(&c.json, ']');
-	members_json_key(&c.json, &ofirst, "count");
-	members_json_int64(&c.json, count);
-	members_json_close(&c.json, '}');
+	members_jsonb_end_array(&c.jb);
+	members_jsonb_key(&c.jb, "count");
+	members_jsonb_int64(&c.jb, count);
+	members_jsonb_end_object(&c.jb);
 
-	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
+	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }
 
 /* qsort comparator: built-in roles by name. */
@@ -392,7 +430,7 @@ builtin_by_name(const void *a, const void *b)
  * built-ins, NULL for site built-ins.
  */
 static void
-append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
+append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
 					 MembersRoleScope scope, const pg_uuid_t *org_id,
 					 bool sharing_disabled)
 {
@@ -419,8 +457,7 @@ append_builtin_roles(StringInfo buf, bool *first, const MembersActor *actor,
 			.site = &b->site, .user = &b->user, .org = &b->org, .member = &b->member
 		};
 
-		members_json_elem(buf, first);
-		members_assignable_role_json(buf, &r,
+		members_assignable_role_push(jb, &r,
 									 members_can_assign_role(actor, b->name, org_id),
 									 true);
 	}
@@ -445,7 +482,6 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	MembersOrgRef org;
 	SPIPlanPtr	plan;
 	Datum		values[1];
-	bool		first;
 	bool		custom_assignable;
 	SPITupleTable *tab;
 	uint64		n;
@@ -457,8 +493,8 @@ members_organization_roles(PG_FUNCTION_ARGS)
 							   &org.id, NULL))
 		members_not_found();
 
-	members_json_open(&c.json, '[', &first);
-	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_ORG, &org.id,
+	members_jsonb_begin_array(&c.jb);
+	append_builtin_roles(&c.jb, &c.actor, MEMBERS_SCOPE_ORG, &org.id,
 						 org.sharing_disabled);
 
 	plan = members_plan(&plan_custom_roles,
@@ -505,14 +541,13 @@ members_organization_roles(PG_FUNCTION_ARGS)
 				.site = lists[0], .user = lists[1], .org = lists[2], .member_null = true
 			};
 
-			members_json_elem(&c.json, &first);
-			members_assignable_role_json(&c.json, &r, custom_assignable, false);
+			members_assignable_role_push(&c.jb, &r, custom_assignable, false);
 		}
 	}
 	SPI_freetuptable(tab);
-	members_json_close(&c.json, ']');
+	members_jsonb_end_array(&c.jb);
 
-	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
+	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }
 
 /*
@@ -527,7 +562,6 @@ Datum
 members_site_roles(PG_FUNCTION_ARGS)
 {
 	MembersCall c;
-	bool		first;
 
 	members_call_begin(&c, 0);
 
@@ -535,8 +569,8 @@ members_site_roles(PG_FUNCTION_ARGS)
 							   NULL, NULL))
 		members_forbidden();
 
-	members_json_open(&c.json, '[', &first);
-	append_builtin_roles(&c.json, &first, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
-	members_json_close(&c.json, ']');
-	PG_RETURN_JSONB_P(members_call_end_jsonb(&c));
+	members_jsonb_begin_array(&c.jb);
+	append_builtin_roles(&c.jb, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
+	members_jsonb_end_array(&c.jb);
+	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }

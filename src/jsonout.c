@@ -15,6 +15,8 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
 
 #include "ids.h"
 #include "jsonout.h"
@@ -102,8 +104,33 @@ members_json_int64(StringInfo buf, int64 v)
 void
 members_json_timestamp(StringInfo buf, TimestampTz ts)
 {
+	char		txt[MEMBERS_TIMESTAMP_LEN];
+	int			len = members_format_timestamp(txt, ts);
+
+	enlargeStringInfo(buf, len + 2);
+	appendStringInfoChar(buf, '"');
+	appendBinaryStringInfo(buf, txt, len);
+	appendStringInfoChar(buf, '"');
+}
+
+/* Write v as n decimal digits, zero-padded, at out. */
+static inline void
+put_digits(char *out, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+	{
+		out[i] = (char) ('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* See jsonout.h. */
+int
+members_format_timestamp(char *out, TimestampTz ts)
+{
 	struct pg_tm tm;
 	fsec_t		fsec;
+	int			len;
 
 	if (TIMESTAMP_NOT_FINITE(ts) ||
 		timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
@@ -111,11 +138,40 @@ members_json_timestamp(StringInfo buf, TimestampTz ts)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range for JSON output")));
 
-	appendStringInfo(buf, "\"%04d-%02d-%02dT%02d:%02d:%02d",
-					 tm.tm_year, tm.tm_mon, tm.tm_mday,
-					 tm.tm_hour, tm.tm_min, tm.tm_sec);
-	members_append_go_fraction(buf, fsec);
-	appendStringInfoString(buf, "Z\"");
+	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
+	{
+		/* what "%04d-%02d-%02dT%02d:%02d:%02d" writes, without snprintf */
+		put_digits(out, tm.tm_year, 4);
+		out[4] = '-';
+		put_digits(out + 5, tm.tm_mon, 2);
+		out[7] = '-';
+		put_digits(out + 8, tm.tm_mday, 2);
+		out[10] = 'T';
+		put_digits(out + 11, tm.tm_hour, 2);
+		out[13] = ':';
+		put_digits(out + 14, tm.tm_min, 2);
+		out[16] = ':';
+		put_digits(out + 17, tm.tm_sec, 2);
+		len = 19;
+	}
+	else
+		len = snprintf(out, MEMBERS_TIMESTAMP_LEN, "%04d-%02d-%02dT%02d:%02d:%02d",
+					   tm.tm_year, tm.tm_mon, tm.tm_mday,
+					   tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		/* members_append_go_fraction's ".%s" of the trimmed "%06d" */
+		int			digits = 6;
+
+		out[len] = '.';
+		put_digits(out + len + 1, (int) fsec, 6);
+		while (digits > 0 && out[len + digits] == '0')
+			digits--;
+		len += 1 + digits;
+	}
+	out[len++] = 'Z';
+	out[len] = '\0';
+	return len;
 }
 
 /* See jsonout.h. */
@@ -172,4 +228,233 @@ Jsonb *
 members_jsonb_finish(StringInfo buf)
 {
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf->data)));
+}
+
+/*---- the jsonb writer ----*/
+
+/* See jsonout.h. */
+void
+members_jsonb_init(MembersJsonb *b)
+{
+	b->state = NULL;
+	b->result = NULL;
+	b->cxt = CurrentMemoryContext;
+}
+
+/* Push one token in b's context; keeps the result when the top closes. */
+static void
+jsonb_push(MembersJsonb *b, JsonbIteratorToken tok, JsonbValue *v)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+	JsonbValue *r = pushJsonbValue(&b->state, tok, v);
+
+	if (b->state == NULL)
+		b->result = r;
+	MemoryContextSwitchTo(old);
+}
+
+/* Push a scalar as an object member's value or an array element. */
+static void
+jsonb_push_scalar(MembersJsonb *b, JsonbValue *v)
+{
+	if (b->state == NULL)
+		elog(ERROR, "a jsonb scalar must be inside an object or an array");
+	jsonb_push(b, b->state->contVal.type == jbvObject ? WJB_VALUE : WJB_ELEM, v);
+}
+
+/* A jbvString of len bytes of s, copied into b's context. */
+static void
+jsonb_string_value(MembersJsonb *b, JsonbValue *v, const char *s, int len)
+{
+	v->type = jbvString;
+	v->val.string.len = len;
+	v->val.string.val = MemoryContextAlloc(b->cxt, len + 1);
+	memcpy(v->val.string.val, s, len);
+	v->val.string.val[len] = '\0';
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_begin_object(MembersJsonb *b)
+{
+	jsonb_push(b, WJB_BEGIN_OBJECT, NULL);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_end_object(MembersJsonb *b)
+{
+	jsonb_push(b, WJB_END_OBJECT, NULL);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_begin_array(MembersJsonb *b)
+{
+	jsonb_push(b, WJB_BEGIN_ARRAY, NULL);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_end_array(MembersJsonb *b)
+{
+	jsonb_push(b, WJB_END_ARRAY, NULL);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_key(MembersJsonb *b, const char *key)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.len = strlen(key);
+	v.val.string.val = unconstify(char *, key);
+	jsonb_push(b, WJB_KEY, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_const_string(MembersJsonb *b, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.len = strlen(s);
+	v.val.string.val = unconstify(char *, s);
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_string(MembersJsonb *b, const char *s)
+{
+	JsonbValue	v;
+
+	jsonb_string_value(b, &v, s, strlen(s));
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_string_len(MembersJsonb *b, const char *s, int len)
+{
+	JsonbValue	v;
+
+	jsonb_string_value(b, &v, s, len);
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_uuid(MembersJsonb *b, const pg_uuid_t *u)
+{
+	char		txt[37];
+	JsonbValue	v;
+
+	members_uuid_to_cstring(u, txt);
+	jsonb_string_value(b, &v, txt, 36);
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_bool(MembersJsonb *b, bool val)
+{
+	JsonbValue	v;
+
+	v.type = jbvBool;
+	v.val.boolean = val;
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_int64(MembersJsonb *b, int64 val)
+{
+	JsonbValue	v;
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(val);
+	MemoryContextSwitchTo(old);
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_null(MembersJsonb *b)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_timestamp(MembersJsonb *b, TimestampTz ts)
+{
+	char		txt[MEMBERS_TIMESTAMP_LEN];
+	int			len = members_format_timestamp(txt, ts);
+	JsonbValue	v;
+
+	jsonb_string_value(b, &v, txt, len);
+	jsonb_push_scalar(b, &v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_kv_string(MembersJsonb *b, const char *key, const char *s)
+{
+	members_jsonb_key(b, key);
+	members_jsonb_string(b, s);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_kv_uuid(MembersJsonb *b, const char *key, const pg_uuid_t *u)
+{
+	members_jsonb_key(b, key);
+	members_jsonb_uuid(b, u);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_kv_bool(MembersJsonb *b, const char *key, bool v)
+{
+	members_jsonb_key(b, key);
+	members_jsonb_bool(b, v);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_kv_timestamp(MembersJsonb *b, const char *key, TimestampTz ts)
+{
+	members_jsonb_key(b, key);
+	members_jsonb_timestamp(b, ts);
+}
+
+/* See jsonout.h. */
+Jsonb *
+members_jsonb_result(MembersJsonb *b)
+{
+	Jsonb	   *j;
+	MemoryContext old;
+
+	if (b->state != NULL || b->result == NULL)
+		elog(ERROR, "jsonb value is not finished");
+	old = MemoryContextSwitchTo(b->cxt);
+	j = JsonbValueToJsonb(b->result);
+	MemoryContextSwitchTo(old);
+	return j;
+}
+
+/* See jsonout.h. */
+void
+members_json_append_jsonb(StringInfo buf, MembersJsonb *b)
+{
+	Jsonb	   *j = members_jsonb_result(b);
+
+	(void) JsonbToCString(buf, &j->root, VARSIZE(j));
 }

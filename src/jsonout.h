@@ -3,9 +3,13 @@
  * jsonout.h
  *		Writing Coder-shaped JSON: strings, RFC 3339 timestamps, uuids.
  *
- * Objects are written as text into a StringInfo and turned into jsonb once
- * at the end (members_jsonb_finish).  A MembersJson tracks whether a comma
- * is needed before the next member or element.
+ * Two writers.  The text writer (members_json_*) appends JSON text to a
+ * StringInfo, which is turned into jsonb once at the end
+ * (members_jsonb_finish); a bool *first tracks whether a comma is needed
+ * before the next member or element.  The jsonb writer (members_jsonb_*,
+ * a MembersJsonb) builds the jsonb value directly with pushJsonbValue, with
+ * no text to escape and parse back: the listings use it.  Both give the
+ * same jsonb for the same calls (jsonb orders an object's keys itself).
  *
  * IDENTIFICATION
  *		src/jsonout.h
@@ -57,5 +61,62 @@ extern void members_json_kv_timestamp(StringInfo buf, bool *first, const char *k
 
 /* Parse the text written into buf as jsonb. */
 extern Jsonb *members_jsonb_finish(StringInfo buf);
+
+/*
+ * Format a timestamp as members_json_timestamp writes it, without the
+ * quotes, into out (at least MEMBERS_TIMESTAMP_LEN bytes); returns the
+ * length.
+ */
+#define MEMBERS_TIMESTAMP_LEN 32
+extern int	members_format_timestamp(char *out, TimestampTz ts);
+
+/*---- the jsonb writer ----*/
+
+/*
+ * A jsonb value being built.  Everything it holds is allocated in cxt (the
+ * memory context current at members_jsonb_init), whatever context is
+ * current when values are added, so that it outlives SPI_finish and
+ * per-row context resets.  A value added inside an object must follow
+ * members_jsonb_key; inside an array it is the next element.
+ */
+typedef struct MembersJsonb
+{
+	JsonbParseState *state;
+	JsonbValue *result;			/* the finished top-level value */
+	MemoryContext cxt;
+} MembersJsonb;
+
+extern void members_jsonb_init(MembersJsonb *b);
+/* Open and close an object or an array. */
+extern void members_jsonb_begin_object(MembersJsonb *b);
+extern void members_jsonb_end_object(MembersJsonb *b);
+extern void members_jsonb_begin_array(MembersJsonb *b);
+extern void members_jsonb_end_array(MembersJsonb *b);
+/* An object member's key: a string that outlives b (a literal). */
+extern void members_jsonb_key(MembersJsonb *b, const char *key);
+/* Values (strings are copied). */
+extern void members_jsonb_string(MembersJsonb *b, const char *s);
+/* len bytes of s (need not be NUL-terminated). */
+extern void members_jsonb_string_len(MembersJsonb *b, const char *s, int len);
+/* A string value that outlives b (a literal or a registry name): not copied. */
+extern void members_jsonb_const_string(MembersJsonb *b, const char *s);
+extern void members_jsonb_uuid(MembersJsonb *b, const pg_uuid_t *u);
+extern void members_jsonb_bool(MembersJsonb *b, bool v);
+extern void members_jsonb_int64(MembersJsonb *b, int64 v);
+extern void members_jsonb_null(MembersJsonb *b);
+/* As members_json_timestamp: Go's RFC3339Nano in UTC. */
+extern void members_jsonb_timestamp(MembersJsonb *b, TimestampTz ts);
+/* Shorthands for key and value. */
+extern void members_jsonb_kv_string(MembersJsonb *b, const char *key, const char *s);
+extern void members_jsonb_kv_uuid(MembersJsonb *b, const char *key, const pg_uuid_t *u);
+extern void members_jsonb_kv_bool(MembersJsonb *b, const char *key, bool v);
+extern void members_jsonb_kv_timestamp(MembersJsonb *b, const char *key, TimestampTz ts);
+/* The finished value as jsonb, in b's context (after the last close). */
+extern Jsonb *members_jsonb_result(MembersJsonb *b);
+/*
+ * Append b's finished value as JSON text to buf (a text writer's value), so
+ * that a shape written with the jsonb writer serves text writers too.
+ */
+extern void members_json_append_jsonb(StringInfo buf, MembersJsonb *b);
 
 #endif							/* MEMBERS_JSONOUT_H */

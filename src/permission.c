@@ -23,6 +23,7 @@
 #include "utils/memutils.h"
 
 #include "jsondecode.h"
+#include "jsonout.h"
 #include "permission.h"
 #include "registry.h"
 
@@ -483,6 +484,30 @@ members_permlist_to_json(StringInfo buf, const MembersPermList *l)
 		}
 	}
 	appendStringInfoChar(buf, ']');
+}
+
+/* See permission.h. */
+void
+members_permlist_push(MembersJsonb *b, const MembersPermList *l)
+{
+	members_jsonb_begin_array(b);
+	if (l != NULL)
+	{
+		for (int i = 0; i < l->n; i++)
+		{
+			const MembersPermission *p = &l->items[i];
+
+			CHECK_FOR_INTERRUPTS();
+			members_jsonb_begin_object(b);
+			members_jsonb_kv_bool(b, "negate", p->negate);
+			members_jsonb_key(b, "resource_type");
+			members_jsonb_const_string(b, members_resource_names[p->resource]);
+			members_jsonb_key(b, "action");
+			members_jsonb_const_string(b, members_action_names[p->action]);
+			members_jsonb_end_object(b);
+		}
+	}
+	members_jsonb_end_array(b);
 }
 
 /*

@@ -164,4 +164,8 @@ extern MembersPermList *members_parse_permissions_collect(Jsonb *arr,
  */
 extern void members_permlist_to_json(StringInfo buf, const MembersPermList *l);
 
+/* The same array added to a jsonb writer (jsonout.h). */
+struct MembersJsonb;
+extern void members_permlist_push(struct MembersJsonb *b, const MembersPermList *l);
+
 #endif							/* MEMBERS_PERMISSION_H */
