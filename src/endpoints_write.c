@@ -217,68 +217,22 @@ member_row(SPITupleTable *tab, MemberState *st, const char *username,
 /*---- role lists ----*/
 
 /*
- * The elements of a roles argument as C strings.  A NULL element or a
- * multi-dimensional array is invalid input (22023); *bad says which
- * message to give, the caller audits and raises (see raise_bad_roles).
+ * Raise 22023 for a problem with a roles argument (members_text_array_try
+ * with MEMBERS_MAX_ROLES_PER_REQUEST and MEMBERS_MAX_NAME_BYTES).
  */
-typedef enum RoleArrayProblem
-{
-	ROLES_OK,
-	ROLES_NULL_ELEMENT,
-	ROLES_MULTIDIM,
-	ROLES_TOO_MANY,				/* more than MEMBERS_MAX_ROLES_PER_REQUEST */
-	ROLES_NAME_TOO_LONG			/* a name over MEMBERS_MAX_NAME_BYTES */
-} RoleArrayProblem;
-
-static RoleArrayProblem
-role_array_elems(ArrayType *arr, char ***out, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	int			count;
-	char	  **result;
-
-	if (ARR_NDIM(arr) > 1)
-		return ROLES_MULTIDIM;
-	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) > MEMBERS_MAX_ROLES_PER_REQUEST)
-		return ROLES_TOO_MANY;
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
-	result = palloc(sizeof(char *) * (count + 1));
-	for (int i = 0; i < count; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (nulls[i])
-			return ROLES_NULL_ELEMENT;
-		if (VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i])) > MEMBERS_MAX_NAME_BYTES)
-			return ROLES_NAME_TOO_LONG;
-		result[i] = TextDatumGetCString(elems[i]);
-	}
-	result[count] = NULL;
-	*out = result;
-	*n = count;
-	return ROLES_OK;
-}
-
-/* Raise 22023 for a role-array problem. */
 static void
-raise_bad_roles(ArrayType *arr, RoleArrayProblem p)
+raise_bad_roles(ArrayType *arr, MembersArrayProblem p)
 {
-	if (p == ROLES_TOO_MANY)
+	if (p == MEMBERS_ARRAY_TOO_MANY)
 		members_cap_count_exceeded("roles", ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)),
 								   MEMBERS_MAX_ROLES_PER_REQUEST);
-	if (p == ROLES_NAME_TOO_LONG)
+	if (p == MEMBERS_ARRAY_TOO_LONG)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("role name is too long"),
 				 errdetail("A name in a request may have at most %d bytes.",
 						   MEMBERS_MAX_NAME_BYTES)));
-	if (p == ROLES_MULTIDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("roles must be a one-dimensional array")));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("roles must not contain null elements")));
+	members_text_array_raise(p, "roles", ERRCODE_INVALID_PARAMETER_VALUE);
 }
 
 /* strcmp for qsort/bsearch over char * elements. */
@@ -367,7 +321,7 @@ static void
 roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 		  char ***given, int *ngiven)
 {
-	RoleArrayProblem p;
+	MembersArrayProblem p;
 	ArrayType  *arr;
 
 	if (PG_ARGISNULL(argno))
@@ -379,8 +333,9 @@ roles_arg(FunctionCallInfo fcinfo, int argno, MembersAuditEntry *e,
 				 errdetail("Pass an empty array to remove every role.")));
 	}
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	p = role_array_elems(arr, given, ngiven);
-	if (p != ROLES_OK)
+	p = members_text_array_try(arr, MEMBERS_MAX_ROLES_PER_REQUEST,
+							   MEMBERS_MAX_NAME_BYTES, given, ngiven);
+	if (p != MEMBERS_ARRAY_OK)
 	{
 		members_audit_record(e, HTTP_BAD_REQUEST, NULL);
 		raise_bad_roles(arr, p);

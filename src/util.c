@@ -275,7 +275,8 @@ members_text_array_build(char **names, int n)
 
 /* See util.h. */
 MembersArrayProblem
-members_text_array_try(ArrayType *arr, char ***out, int *n)
+members_text_array_try(ArrayType *arr, int max_items, int max_item_bytes,
+					   char ***out, int *n)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -284,6 +285,9 @@ members_text_array_try(ArrayType *arr, char ***out, int *n)
 
 	if (ARR_NDIM(arr) > 1)
 		return MEMBERS_ARRAY_MULTIDIM;
+	if (max_items > 0 &&
+		ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) > max_items)
+		return MEMBERS_ARRAY_TOO_MANY;
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &count);
 	result = palloc(sizeof(char *) * (count + 1));
@@ -292,6 +296,9 @@ members_text_array_try(ArrayType *arr, char ***out, int *n)
 		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			return MEMBERS_ARRAY_NULL_ELEMENT;
+		if (max_item_bytes > 0 &&
+			VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i])) > max_item_bytes)
+			return MEMBERS_ARRAY_TOO_LONG;
 		result[i] = TextDatumGetCString(elems[i]);
 	}
 	result[count] = NULL;
@@ -308,6 +315,8 @@ members_text_array_raise(MembersArrayProblem p, const char *what, int sqlstate)
 		ereport(ERROR,
 				(errcode(sqlstate ? sqlstate : ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s must be a one-dimensional array", what)));
+	if (p != MEMBERS_ARRAY_NULL_ELEMENT)
+		elog(ERROR, "unexpected text array problem %d", (int) p);
 	ereport(ERROR,
 			(errcode(sqlstate ? sqlstate : ERRCODE_NULL_VALUE_NOT_ALLOWED),
 			 errmsg("%s must not contain null elements", what)));
@@ -318,7 +327,7 @@ char	  **
 members_text_array(ArrayType *arr, const char *what, int *n)
 {
 	char	  **result = NULL;
-	MembersArrayProblem p = members_text_array_try(arr, &result, n);
+	MembersArrayProblem p = members_text_array_try(arr, 0, 0, &result, n);
 
 	if (p != MEMBERS_ARRAY_OK)
 		members_text_array_raise(p, what, 0);

@@ -100,20 +100,28 @@ typedef enum MembersArrayProblem
 {
 	MEMBERS_ARRAY_OK,
 	MEMBERS_ARRAY_MULTIDIM,
-	MEMBERS_ARRAY_NULL_ELEMENT
+	MEMBERS_ARRAY_NULL_ELEMENT,
+	MEMBERS_ARRAY_TOO_MANY,		/* more than max_items elements */
+	MEMBERS_ARRAY_TOO_LONG		/* an element over max_item_bytes */
 } MembersArrayProblem;
 
 /*
  * As members_text_array, but report the problem instead of raising, so
  * that the caller can act first (audit a refusal); *out and *n are set
- * only for MEMBERS_ARRAY_OK.
+ * only for MEMBERS_ARRAY_OK.  max_items and max_item_bytes, when not 0,
+ * bound the number of elements (checked before any is read) and each
+ * element's length in bytes.  Checks in order: dimensions, count, then per
+ * element null and length.
  */
-extern MembersArrayProblem members_text_array_try(ArrayType *arr, char ***out, int *n);
+extern MembersArrayProblem members_text_array_try(ArrayType *arr, int max_items,
+												  int max_item_bytes,
+												  char ***out, int *n);
 
 /*
  * Raise members_text_array's error for a problem: "<what> must be a
  * one-dimensional array" or "<what> must not contain null elements", with
  * sqlstate, or for 0 the codes members_text_array uses (2202E, 22004).
+ * Not for the limit problems, whose wording is the caller's.
  */
 extern void members_text_array_raise(MembersArrayProblem p, const char *what,
 									 int sqlstate) pg_attribute_noreturn();
