@@ -77,12 +77,11 @@ static SPIPlanPtr plan_members_one = NULL;
 static SPIPlanPtr plan_members_page = NULL;
 static SPIPlanPtr plan_members_from = NULL;
 static SPIPlanPtr plan_members_count = NULL;
-static SPIPlanPtr plan_members_small_count = NULL;
-static SPIPlanPtr plan_members_small_page = NULL;
+static SPIPlanPtr plan_members_probe = NULL;
 
 /*
- * Organizations with at most this many visible members are paged with
- * generic plans (see members_paginated_organization_members).
+ * Organizations with at most this many memberships are paged from the
+ * whole listing (see members_paginated_organization_members).
  */
 #define SMALL_ORG_MEMBERS	200
 static SPIPlanPtr plan_custom_roles = NULL;
@@ -110,16 +109,21 @@ static SPIPlanPtr plan_custom_roles = NULL;
 
 /*
  * Run a plan returning MEMBER_SELECT's columns (prepared with CURSOR_PLAN) as
- * a read-only cursor and add each row to b as an array element.  When check_actor is not NULL, rows that actor may not
+ * a read-only cursor and add each row to b as an array element, leaving out
+ * the first skip rows and, when take is not 0, the rows after the next take;
+ * returns the number of rows (skipped and left out included).  When check_actor is not NULL, rows that actor may not
  * read ({organization_member, org, owner = the row's user}) are silently left
  * out (docs/coder-behaviour.md 7.5).
  */
-static void
+static int64
 append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 				   Datum *values, const char *nulls,
 				   const MembersRoleNames *names,
-				   const MembersActor *check_actor, const pg_uuid_t *org_id)
+				   const MembersActor *check_actor, const pg_uuid_t *org_id,
+				   int64 skip, int64 take)
 {
+	int64		seen = 0;
+
 	Portal		portal;
 	MemoryContext rowcxt;
 	MembersMemberCols cols;
@@ -165,7 +169,11 @@ append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 												org_id, &user_id);
 			}
 			if (visible)
-				members_org_member_with_user_push(b, names, row, tab->tupdesc, &cols);
+			{
+				if (seen >= skip && (take == 0 || seen - skip < take))
+					members_org_member_with_user_push(b, names, row, tab->tupdesc, &cols);
+				seen++;
+			}
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
 		}
@@ -174,6 +182,7 @@ append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 	}
 	SPI_cursor_close(portal);
 	MemoryContextDelete(rowcxt);
+	return seen;
 }
 
 /* May the actor read every member of the organization (no owner)? */
@@ -215,7 +224,7 @@ members_organization_members(PG_FUNCTION_ARGS)
 	{
 		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
 						   1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
-		append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id);
+		(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
 	}
 	else if (!c.actor.is_system)
 	{
@@ -223,7 +232,7 @@ members_organization_members(PG_FUNCTION_ARGS)
 						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
 						   2, (Oid[]) {UUIDOID, UUIDOID}, CURSOR_PLAN);
 		values[1] = UUIDPGetDatum(&c.actor.user_id);
-		append_member_rows(&c.jb, plan, values, NULL, names, &c.actor, &org.id);
+		(void) append_member_rows(&c.jb, plan, values, NULL, names, &c.actor, &org.id, 0, 0);
 	}
 	members_jsonb_end_array(&c.jb);
 
@@ -272,7 +281,9 @@ check_page_param(StringInfo detail, const char *field, int32 value)
  * (404), then the query parameters (400), then read on every member of the
  * organization (404).  limit 0 (or NULL) means no limit, offset NULL means 0.
  * count is the number of visible members before offset and limit; a page past
- * the end is {"members": [], "count": N} (docs/read-endpoints.md).  The count
+ * the end is {"members": [], "count": N} (docs/read-endpoints.md).  A small
+ * organization is read whole and the page cut from it here (one query with
+ * a plan kept for the session).  For a larger one the count
  * and the page are two queries over the same snapshot, so that the page is
  * selected with LIMIT/OFFSET over an ordered scan instead of sorting every row
  * under a window count.  The count is written as an anti-join with the (few)
@@ -292,7 +303,6 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	SPIPlanPtr	plan;
 	Datum		values[3];
 	int64		count;
-	bool		small;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI);
 
@@ -319,41 +329,46 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 
 	values[0] = UUIDPGetDatum(&org.id);
 
+	members_jsonb_begin_object(&c.jb);
+	members_jsonb_key(&c.jb, "members");
+	members_jsonb_begin_array(&c.jb);
+
 	/*
-	 * Count the visible members up to SMALL_ORG_MEMBERS + 1, with a plan
-	 * prepared once and kept generic: a scalar subquery probes the user of
-	 * each membership through the users' primary key (never a join, which a
-	 * generic plan might hash over every user), and the LIMIT bounds the
-	 * work for a large organization.  An organization no larger than that
-	 * has its exact count and gets generic plans for the page too, planned
-	 * once per session.
+	 * An organization with at most SMALL_ORG_MEMBERS memberships (counted
+	 * up to one more, from the primary key, with a plan prepared once) is
+	 * read whole with organization_members' query and plan, and the page is
+	 * cut from it here: one query, planned once per session, gives both the
+	 * count and the page.
 	 */
-	plan = members_plan_opts(&plan_members_small_count,
+	plan = members_plan_opts(&plan_members_probe,
 							 "SELECT pg_catalog.count(*) AS count FROM "
 							 "(SELECT 1 FROM members.organization_members m "
 							 " WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
-							 " AND NOT (SELECT u.deleted FROM members.users u "
-							 "   WHERE u.id OPERATOR(pg_catalog.=) m.user_id) "
 							 " LIMIT $2) s",
 							 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_OPT_GENERIC_PLAN);
 	values[1] = Int64GetDatum((int64) SMALL_ORG_MEMBERS + 1);
-	count = run_count(plan, values);
-	small = count <= SMALL_ORG_MEMBERS;
-
-	/*
-	 * A larger organization's count and page are planned for each call's
-	 * organization (and offset and limit): organization sizes are skewed,
-	 * and the generic plan that the plan cache adopts after five calls is
-	 * costed for an average organization (a few hundred members): for a
-	 * large one it probes the users' primary key once per member in the
-	 * count and sorts every member even for the first page, where the
-	 * custom plans hash the few deleted users and read the username index
-	 * until the page is full (with 100,000 members, 20 ms against 110 ms a
-	 * call, from the sixth call of a session on;
-	 * bench/RESULTS-reliability.md).
-	 */
-	if (!small)
+	if (run_count(plan, values) <= SMALL_ORG_MEMBERS)
 	{
+		names = members_role_names_load(&org.id, true);
+		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
+								 1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
+		count = append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id,
+								   offset, limit);
+	}
+	else
+	{
+		/*
+		 * A larger organization's count and page are planned for each
+		 * call's organization (and offset and limit): organization sizes
+		 * are skewed, and the generic plan that the plan cache adopts after
+		 * five calls is costed for an average organization (a few hundred
+		 * members): for a large one it probes the users' primary key once
+		 * per member in the count and sorts every member even for the first
+		 * page, where the custom plans hash the few deleted users and read
+		 * the username index until the page is full (with 100,000 members,
+		 * 20 ms against 110 ms a call, from the sixth call of a session on;
+		 * bench/RESULTS-reliability.md).
+		 */
 		plan = members_plan_opts(&plan_members_count,
 								 "SELECT pg_catalog.count(*) AS count "
 								 "FROM members.organization_members m "
@@ -362,48 +377,44 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 								 "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
 								 1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
 		count = run_count(plan, values);
-	}
-
-	members_jsonb_begin_object(&c.jb);
-	members_jsonb_key(&c.jb, "members");
-	members_jsonb_begin_array(&c.jb);
-	if (offset < count)
-	{
-		names = members_role_names_load(&org.id, true);
-		values[1] = Int64GetDatum((int64) offset);
-		if (limit > 0)
+		if (offset < count)
 		{
-			/*
-			 * Pick the page from the narrow (name, id) rows, then fetch the
-			 * page's full rows: a deep OFFSET then sorts only the keys.
-			 */
-			plan = members_plan_opts(small ? &plan_members_small_page : &plan_members_page,
-							   "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
-							   "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
-							   "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
-							   "      FROM members.organization_members m2 "
-							   "      JOIN members.users u2 ON u2.id OPERATOR(pg_catalog.=) m2.user_id "
-							   "      WHERE m2.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u2.deleted "
-							   "      ORDER BY pg_catalog.lower(u2.username), u2.id "
-							   "      OFFSET $2 LIMIT $3) p "
-							   "JOIN members.organization_members m "
-							   "  ON m.organization_id OPERATOR(pg_catalog.=) $1 "
-							   "  AND m.user_id OPERATOR(pg_catalog.=) p.id "
-							   "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
-							   "ORDER BY p.k, p.id",
-							   3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
-							   CURSOR_PLAN | (small ? CURSOR_OPT_GENERIC_PLAN
-											  : CURSOR_OPT_CUSTOM_PLAN));
-			values[2] = Int64GetDatum((int64) limit);
+			names = members_role_names_load(&org.id, true);
+			values[1] = Int64GetDatum((int64) offset);
+			if (limit > 0)
+			{
+				/*
+				 * Pick the page from the narrow (name, id) rows, then fetch
+				 * the page's full rows: a deep OFFSET then sorts only the
+				 * keys.
+				 */
+				plan = members_plan_opts(&plan_members_page,
+										 "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
+										 "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
+										 "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
+										 "      FROM members.organization_members m2 "
+										 "      JOIN members.users u2 ON u2.id OPERATOR(pg_catalog.=) m2.user_id "
+										 "      WHERE m2.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u2.deleted "
+										 "      ORDER BY pg_catalog.lower(u2.username), u2.id "
+										 "      OFFSET $2 LIMIT $3) p "
+										 "JOIN members.organization_members m "
+										 "  ON m.organization_id OPERATOR(pg_catalog.=) $1 "
+										 "  AND m.user_id OPERATOR(pg_catalog.=) p.id "
+										 "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
+										 "ORDER BY p.k, p.id",
+										 3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
+										 CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
+				values[2] = Int64GetDatum((int64) limit);
+			}
+			else
+			{
+				/* limit 0: every row from the offset on */
+				plan = members_plan_opts(&plan_members_from,
+										 MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
+										 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
+			}
+			(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
 		}
-		else
-		{
-			/* limit 0: every row from the offset on */
-			plan = members_plan_opts(&plan_members_from,
-							   MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
-							   2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
-		}
-		append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id);
 	}
 	members_jsonb_end_array(&c.jb);
 	members_jsonb_key(&c.jb, "count");
