@@ -18,7 +18,10 @@
  * of members_subject_cache_sync outside the cache itself), resolves the
  * actor (28000), prepares the result buffer, and with MEMBERS_CALL_SPI
  * connects to SPI and switches to the extension owner (util.h).  The end
- * functions undo that in reverse order.  An error raised in between needs
+ * functions undo that in reverse order.  An endpoint writes its answer
+ * either as JSON text into c.json (members_call_end_jsonb parses it) or,
+ * for the listings, with the jsonb writer into c.jb (members_call_end_built
+ * returns it; jsonout.h).  An error raised in between needs
  * no cleanup: transaction abort restores the user and SPI.
  *
  * IDENTIFICATION
