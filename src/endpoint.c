@@ -26,7 +26,10 @@ members_call_begin(MembersCall *c, int flags)
 	members_current_actor(&c->actor);
 	/* before SPI_connect: the buffer must outlive SPI's memory */
 	initStringInfo(&c->json);
-	members_jsonb_init(&c->jb);
+	if (flags & MEMBERS_CALL_JSONB)
+		members_jsonb_init_kept(&c->jb);
+	else
+		members_jsonb_init(&c->jb);
 	if (flags & MEMBERS_CALL_SPI)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)

@@ -41,6 +41,8 @@
 
 /* Connect to SPI and run as the extension owner until the end. */
 #define MEMBERS_CALL_SPI	0x01
+/* The answer is built in c.jb (members_jsonb_init_kept, jsonout.h). */
+#define MEMBERS_CALL_JSONB	0x02
 
 /* One running endpoint call. */
 typedef struct MembersCall

@@ -213,7 +213,7 @@ members_organization_members(PG_FUNCTION_ARGS)
 	SPIPlanPtr	plan;
 	Datum		values[2];
 
-	members_call_begin(&c, MEMBERS_CALL_SPI);
+	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
 	members_resolve_organization(&c.actor, orgarg, &org);
 	names = members_role_names_load(&org.id, true);
@@ -304,7 +304,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	int64		count;
 
-	members_call_begin(&c, MEMBERS_CALL_SPI);
+	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
 	members_resolve_organization(&c.actor, orgarg, &org);
 
@@ -497,7 +497,7 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	SPITupleTable *tab;
 	uint64		n;
 
-	members_call_begin(&c, MEMBERS_CALL_SPI);
+	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
 	members_resolve_organization(&c.actor, orgarg, &org);
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ORG_ROLE,
@@ -574,7 +574,7 @@ members_site_roles(PG_FUNCTION_ARGS)
 {
 	MembersCall c;
 
-	members_call_begin(&c, 0);
+	members_call_begin(&c, MEMBERS_CALL_JSONB);
 
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ROLE,
 							   NULL, NULL))

@@ -239,6 +239,55 @@ members_jsonb_init(MembersJsonb *b)
 	b->state = NULL;
 	b->result = NULL;
 	b->cxt = CurrentMemoryContext;
+	b->caller = CurrentMemoryContext;
+	b->reused = false;
+}
+
+/* The kept context, and whether a builder uses it. */
+static MemoryContext kept_cxt = NULL;
+static bool kept_busy = false;
+static uint64 kept_generation = 0;
+
+/*
+ * Reset callback of the memory context of a builder that uses the kept
+ * context: frees it for the next builder when the call ends by an error
+ * (the normal end frees it in members_jsonb_result).
+ */
+static void
+kept_release(void *arg)
+{
+	uint64		gen = *(uint64 *) arg;
+
+	if (kept_busy && gen == kept_generation)
+	{
+		kept_busy = false;
+		MemoryContextReset(kept_cxt);
+	}
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_init_kept(MembersJsonb *b)
+{
+	MemoryContextCallback *cb;
+	uint64	   *gen;
+
+	members_jsonb_init(b);
+	if (kept_busy)
+		return;
+	if (kept_cxt == NULL)
+		kept_cxt = AllocSetContextCreate(TopMemoryContext, "members jsonb writer",
+										 256 * 1024, 256 * 1024, ALLOCSET_DEFAULT_MAXSIZE);
+	kept_busy = true;
+	kept_generation++;
+	gen = palloc(sizeof(uint64));
+	*gen = kept_generation;
+	cb = palloc(sizeof(MemoryContextCallback));
+	cb->func = kept_release;
+	cb->arg = gen;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+	b->cxt = kept_cxt;
+	b->reused = true;
 }
 
 /* Push one token in b's context; keeps the result when the top closes. */
@@ -444,9 +493,16 @@ members_jsonb_result(MembersJsonb *b)
 
 	if (b->state != NULL || b->result == NULL)
 		elog(ERROR, "jsonb value is not finished");
-	old = MemoryContextSwitchTo(b->cxt);
+	old = MemoryContextSwitchTo(b->caller);
 	j = JsonbValueToJsonb(b->result);
 	MemoryContextSwitchTo(old);
+	if (b->reused)
+	{
+		b->reused = false;
+		b->result = NULL;
+		kept_busy = false;
+		MemoryContextReset(kept_cxt);
+	}
 	return j;
 }
 

@@ -83,10 +83,22 @@ typedef struct MembersJsonb
 {
 	JsonbParseState *state;
 	JsonbValue *result;			/* the finished top-level value */
-	MemoryContext cxt;
+	MemoryContext cxt;			/* where the value is built */
+	MemoryContext caller;		/* where the finished jsonb goes */
+	bool		reused;			/* cxt is the backend's kept context */
 } MembersJsonb;
 
 extern void members_jsonb_init(MembersJsonb *b);
+
+/*
+ * As members_jsonb_init, but build in a context kept for the backend's
+ * life (its first 256 kB are never given back), so that a listing's many
+ * small allocations neither grow nor shrink the process heap on each call;
+ * only the finished jsonb is allocated in the current context.  A builder
+ * opened while another one uses that context (a nested call) builds in the
+ * current context instead.
+ */
+extern void members_jsonb_init_kept(MembersJsonb *b);
 /* Open and close an object or an array. */
 extern void members_jsonb_begin_object(MembersJsonb *b);
 extern void members_jsonb_end_object(MembersJsonb *b);
