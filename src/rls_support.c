@@ -854,7 +854,10 @@ eval_name(ExprState *es, ExprContext *econtext)
  * Decide which child runs, for the actor of this execution, and fill $n
  * for the index child.  Never raises for the actor: anything authorize
  * would refuse (no actor, an unusable one) takes the fallback, where
- * authorize raises exactly as it does without this scan.
+ * authorize raises exactly as it does without this scan.  Nothing else
+ * changes: each child's filter (the original authorize call) runs as
+ * planned on every row it reads, so a wrong choice or a wrong $n can only
+ * hide rows (docs/rls-index.md, Correctness).
  */
 static void
 listing_choose(ListingScanState *s)
