@@ -329,6 +329,71 @@ SET LOCAL plan_cache_mode = force_custom_plan;
 SELECT public.listing_collect_static('custom plans');
 COMMIT;
 RESET ROLE;
+-- The original call stays as the filter of whichever child runs, for every
+-- actor, so a wrong choice or a wrong key list can only hide rows.  Counted
+-- with track_functions = all: pg_stat_xact_user_functions, read before and
+-- after each listing inside one transaction (the counts are flushed, and
+-- the view emptied, only between transactions).  The site owner and the
+-- system (fallback) call authorize on every row; an organization admin
+-- reading tables whose policy passes no owner (every key allowed at
+-- organization level, so the filter removes nothing) on every row the
+-- index returns; a member of 3 organizations reading workspaces (member
+-- level: own rows only) on more rows than it sees: the filter removes the
+-- rows of others that the index returns.  The visible rows still equal the
+-- truth (which leaves out id % 7 = 3).
+CREATE FUNCTION public.listing_authorize_calls() RETURNS bigint
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_xact_user_functions
+	 WHERE funcid = 'members.authorize(text,text,uuid,uuid,boolean)'::regprocedure
+$$;
+GRANT EXECUTE ON FUNCTION public.listing_authorize_calls() TO members_app;
+SELECT count(*) AS ws_nn_rows FROM listing_app.ws_nn \gset
+SET track_functions = 'all';
+SET ROLE members_app;
+BEGIN;
+SET LOCAL members.actor = 'e7000000-0000-0000-0000-000000000001';
+SELECT public.listing_authorize_calls() AS c0 \gset
+SELECT count(*) AS seen FROM listing_app.ws_nn \gset
+SELECT :seen = :ws_nn_rows AS owner_sees_all,
+	   public.listing_authorize_calls() - :c0 = :ws_nn_rows AS owner_checks_every_row;
+COMMIT;
+BEGIN;
+SELECT public.listing_authorize_calls() AS c0 \gset
+SELECT count(*) AS seen FROM listing_app.ws_nn \gset
+SELECT :seen = :ws_nn_rows AS system_sees_all,
+	   public.listing_authorize_calls() - :c0 = :ws_nn_rows AS system_checks_every_row;
+COMMIT;
+SET enable_seqscan = off;
+SET members.listing_index_fraction = 1;
+SET members.actor = 'e7000000-0000-0000-0000-000000000003';
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM listing_app.tpl_nn;
+BEGIN;
+SELECT public.listing_authorize_calls() AS c0 \gset
+SELECT count(*) AS seen FROM listing_app.tpl_nn \gset
+SELECT :seen > 0 AS admin_sees_rows,
+	   public.listing_authorize_calls() - :c0 = :seen AS admin_checks_every_row_read;
+SELECT public.listing_authorize_calls() AS c0 \gset
+SELECT count(*) AS seen FROM listing_app.docs \gset
+SELECT :seen > 0 AS admin_sees_docs,
+	   public.listing_authorize_calls() - :c0 = :seen AS admin_checks_every_doc_read;
+COMMIT;
+SELECT (SELECT count(*) FROM listing_app.tpl_nn WHERE id % 7 <> 3) =
+	   (SELECT count(*) FROM public.listing_truth
+		 WHERE tbl = 'listing_app.tpl_nn' AND actor = 'l-org-admin') AS admin_equals_truth;
+SET members.actor = 'e7000000-0000-0000-0000-000000000004';
+BEGIN;
+SELECT public.listing_authorize_calls() AS c0 \gset
+SELECT count(*) AS seen FROM listing_app.ws_nn \gset
+SELECT public.listing_authorize_calls() - :c0 > :seen AS member_filter_removes_rows;
+COMMIT;
+SELECT (SELECT count(*) FROM listing_app.ws_nn WHERE id % 7 <> 3) =
+	   (SELECT count(*) FROM public.listing_truth
+		 WHERE tbl = 'listing_app.ws_nn' AND actor = 'l-member') AS member_equals_truth;
+RESET members.actor;
+RESET members.listing_index_fraction;
+RESET enable_seqscan;
+RESET ROLE;
+RESET track_functions;
 SELECT mode, count(*) AS listings, sum(n) AS rows_seen
   FROM (SELECT mode, tbl, actor, count(*) AS n FROM public.listing_seen GROUP BY 1, 2, 3) x
  GROUP BY mode ORDER BY mode;
@@ -431,7 +496,7 @@ RESET ROLE;
 DROP SCHEMA listing_app CASCADE;
 DROP VIEW public.listing_diff;
 DROP TABLE public.listing_truth, public.listing_seen, public.listing_actors, public.listing_tables;
-DROP FUNCTION public.listing_fill_truth(), public.listing_choices(), public.listing_collect(text), public.listing_collect_static(text),
+DROP FUNCTION public.listing_fill_truth(), public.listing_choices(), public.listing_authorize_calls(), public.listing_collect(text), public.listing_collect_static(text),
 	public.listing_collect_static_ws_nn(text), public.listing_collect_static_ws_null(text),
 	public.listing_collect_static_ws_delete(text), public.listing_collect_static_tpl_nn(text),
 	public.listing_collect_static_tpl_null(text), public.listing_collect_static_tpl_owned(text),

@@ -129,16 +129,6 @@ typedef struct ListingScanState
 	int			chosen;			/* -1 until decided */
 	ListingChoice choice;
 	int			nkeys;			/* organizations in $n (index child) */
-	ExprState  *full_qual[2];	/* each child's filter */
-	ExprState  *open_qual[2];	/* the same with the authorize calls of
-								 * these names dropped (fallback) or
-								 * replaced by "org = ANY($n)" (index) */
-	bool		open_ready[2];	/* open_qual[i] was built */
-	ExprState  *full_recheck;	/* a bitmap index child's recheck of lossy
-								 * pages, and the one "org = ANY($n)" */
-	ExprState  *open_recheck;
-	bool		exact;			/* for this actor the check equals "org =
-								 * ANY($n)" on every row */
 	bool		empty_tlist;	/* no column is returned: every row is the
 								 * same empty tuple */
 } ListingScanState;
@@ -813,96 +803,6 @@ listing_create_state(CustomScan *cscan)
 	return (Node *) s;
 }
 
-/* pg_catalog's uuid = uuid (src/include/catalog/pg_operator.dat) */
-#define UUID_EQ_OPERATOR	2972
-
-/*
- * Prepare child i's filter without the authorize calls of this scan's
- * action and resource type (any organization and owner, any_org a
- * constant false).  The fallback (i = 0) drops them: for the system or an
- * actor whose site-level vote is +1 each is true on every row
- * (members_decide stops at the site level), so the listing then costs
- * what a plain scan costs.  The index child (i = 1) replaces each with
- * "org = ANY($n)" on its own organization argument, which its index
- * condition already guarantees: for an actor whose organizations are all
- * org-level +1 (or whose site vote is -1), that is the same decision on
- * every row.
- */
-static void
-build_open_qual(ListingScanState *s, CustomScan *cscan, int i)
-{
-	PlanState  *child = s->children[i];
-	List	   *kept = NIL;
-	bool		changed = false;
-	ScalarArrayOpExpr *open_saop = NULL;
-	ListCell   *lc;
-
-	s->full_qual[i] = child->qual;
-	s->open_ready[i] = false;
-	if (!IsA(child, SeqScanState) && !IsA(child, IndexScanState) &&
-		!IsA(child, IndexOnlyScanState) && !IsA(child, BitmapHeapScanState))
-		return;
-	foreach(lc, child->plan->qual)
-	{
-		Node	   *q = lfirst(lc);
-
-		if (is_authorize_call(q))
-		{
-			List	   *args = ((FuncExpr *) q)->args;
-			Node	   *anyorg = list_nth(args, AUTHZ_ARG_ANYORG);
-
-			if (equal(list_nth(args, AUTHZ_ARG_ACTION), linitial(cscan->custom_exprs)) &&
-				equal(list_nth(args, AUTHZ_ARG_RESOURCE), lsecond(cscan->custom_exprs)) &&
-				IsA(anyorg, Const) &&
-				(((Const *) anyorg)->constisnull || !DatumGetBool(((Const *) anyorg)->constvalue)))
-			{
-				changed = true;
-				if (i == 1 && open_saop == NULL)
-				{
-					ScalarArrayOpExpr *saop = makeNode(ScalarArrayOpExpr);
-					Param	   *prm = makeNode(Param);
-
-					prm->paramkind = PARAM_EXEC;
-					prm->paramid = s->paramid;
-					prm->paramtype = UUIDARRAYOID;
-					prm->paramtypmod = -1;
-					prm->paramcollid = InvalidOid;
-					prm->location = -1;
-					saop->opno = UUID_EQ_OPERATOR;
-					saop->opfuncid = get_opcode(UUID_EQ_OPERATOR);
-					saop->useOr = true;
-					saop->inputcollid = InvalidOid;
-					saop->args = list_make2(copyObject(list_nth(args, AUTHZ_ARG_ORG)), prm);
-					saop->location = -1;
-					open_saop = saop;
-				}
-				continue;
-			}
-		}
-		kept = lappend(kept, q);
-	}
-	if (!changed)
-		return;
-	if (i == 1)
-	{
-		/*
-		 * A btree returns exactly the rows of "org = ANY($n)": an index scan
-		 * needs no filter for it; a bitmap heap scan rechecks it on lossy
-		 * pages only, where its recheck condition (otherwise empty: the
-		 * planner left the lossy call to the filter) is evaluated.
-		 */
-		if (IsA(child, BitmapHeapScanState))
-		{
-			s->full_recheck = ((BitmapHeapScanState *) child)->bitmapqualorig;
-			s->open_recheck = ExecInitQual(list_make1(open_saop), child);
-		}
-		else if (!IsA(child, IndexScanState) && !IsA(child, IndexOnlyScanState))
-			kept = lappend(kept, open_saop);
-	}
-	s->open_qual[i] = ExecInitQual(kept, child);
-	s->open_ready[i] = true;
-}
-
 /*
  * BeginCustomScan: start both children (neither reads anything yet) and
  * the name expressions.  Tuples come from whichever child is picked, so
@@ -920,8 +820,6 @@ listing_begin(CustomScanState *node, EState *estate, int eflags)
 		node->custom_ps = lappend(node->custom_ps, s->children[i]);
 	}
 	s->name_states = ExecInitExprList(cscan->custom_exprs, &node->ss.ps);
-	build_open_qual(s, cscan, 0);
-	build_open_qual(s, cscan, 1);
 
 	s->empty_tlist = cscan->scan.plan.targetlist == NIL;
 	if (s->empty_tlist)
@@ -956,7 +854,10 @@ eval_name(ExprState *es, ExprContext *econtext)
  * Decide which child runs, for the actor of this execution, and fill $n
  * for the index child.  Never raises for the actor: anything authorize
  * would refuse (no actor, an unusable one) takes the fallback, where
- * authorize raises exactly as it does without this scan.
+ * authorize raises exactly as it does without this scan.  Nothing else
+ * changes: each child's filter (the original authorize call) runs as
+ * planned on every row it reads, so a wrong choice or a wrong $n can only
+ * hide rows (docs/rls-index.md, Correctness).
  */
 static void
 listing_choose(ListingScanState *s)
@@ -976,7 +877,6 @@ listing_choose(ListingScanState *s)
 	int			nkeys;
 
 	s->chosen = 0;
-	s->exact = false;
 	if (a == NULL || r == NULL)
 	{
 		s->choice = CHOICE_SEQ_NAMES;
@@ -1054,11 +954,6 @@ listing_choose(ListingScanState *s)
 		l.orgs = all;
 		nkeys++;
 	}
-	/* exact: every key is org-level +1 (no owner needed), or none at all */
-	s->exact = l.site == -1 || !(l.user == 1 && s->owned);
-	for (int i = 0; s->exact && l.site == 0 && i < l.norgs; i++)
-		if (members_vote(members_subject_org(subj, &l.orgs[i])->org, resource, action) != 1)
-			s->exact = false;
 	keys = uuid_array(l.orgs, nkeys);
 	MemoryContextSwitchTo(old);
 
@@ -1083,17 +978,6 @@ listing_exec(CustomScanState *node)
 	if (s->chosen < 0)
 	{
 		listing_choose(s);
-		if (s->open_ready[0])
-			s->children[0]->qual =
-				(s->choice == CHOICE_SEQ_SITE || s->choice == CHOICE_SEQ_SYSTEM) ?
-				s->open_qual[0] : s->full_qual[0];
-		if (s->open_ready[1])
-		{
-			s->children[1]->qual = s->exact ? s->open_qual[1] : s->full_qual[1];
-			if (IsA(s->children[1], BitmapHeapScanState))
-				((BitmapHeapScanState *) s->children[1])->bitmapqualorig =
-					s->exact ? s->open_recheck : s->full_recheck;
-		}
 		if (s->started[s->chosen])
 			ExecReScan(s->children[s->chosen]);
 		s->started[s->chosen] = true;
@@ -1168,22 +1052,16 @@ listing_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		case CHOICE_NONE:
 			break;
 		case CHOICE_INDEX:
-			choice = psprintf(s->exact && s->open_ready[1] ?
-							  "index (%d organizations, each allowed at organization level: no check per row)" :
-							  "index (%d organizations)", s->nkeys);
+			choice = psprintf("index (%d organizations)", s->nkeys);
 			break;
 		case CHOICE_INDEX_DENIED:
 			choice = "index (denied at site level: no organization)";
 			break;
 		case CHOICE_SEQ_SITE:
-			choice = s->open_ready[0] ?
-				"fallback without the check (allowed at site level)" :
-				"fallback (allowed at site level)";
+			choice = "fallback (allowed at site level)";
 			break;
 		case CHOICE_SEQ_SYSTEM:
-			choice = s->open_ready[0] ?
-				"fallback without the check (the system actor)" :
-				"fallback (the system actor)";
+			choice = "fallback (the system actor)";
 			break;
 		case CHOICE_SEQ_UNRESOLVED:
 			choice = "fallback (no usable actor: authorize decides each row)";
