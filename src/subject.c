@@ -714,7 +714,8 @@ log_scan_after(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanne
 		return false;
 	}
 	*scanned = true;
-	ScanKeyInit(&key, 1, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(pos));
+	/* systable scans take the table's attribute numbers in their keys */
+	ScanKeyInit(&key, att[0], BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(pos));
 	scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
 	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 	{
@@ -744,6 +745,113 @@ log_scan_after(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanne
 			r->role_name = TextDatumGetCString(d);
 	}
 	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return ok;
+}
+
+/* qsort comparator of FullTransactionIds. */
+static int
+fxid_cmp(const void *a, const void *b)
+{
+	uint64		x = U64FromFullTransactionId(*(const FullTransactionId *) a);
+	uint64		y = U64FromFullTransactionId(*(const FullTransactionId *) b);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Append the entries at or before pos written by the transactions of
+ * log_inflight to *rows, read through the xid index with snap (the rows of
+ * plan_log_inflight, without a plan, for the reason log_scan_after gives).
+ * Returns like log_scan_after.
+ */
+static bool
+log_scan_inflight(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanned)
+{
+	Oid			idx_oid;
+	Relation	rel;
+	Relation	idx;
+	TupleDesc	desc;
+	AttrNumber	att[6];
+	static const char *const names[6] = {"seq", "xid", "kind", "user_id",
+	"organization_id", "role_name"};
+	FullTransactionId *xids;
+	bool		ok = true;
+
+	*scanned = false;
+	idx_oid = get_relname_relid("subject_changes_xid_idx", get_rel_namespace(log_oid));
+	if (!OidIsValid(idx_oid))
+		return false;
+	rel = table_open(log_oid, AccessShareLock);
+	idx = index_open(idx_oid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < 6; i++)
+		att[i] = get_attnum(log_oid, names[i]);
+	if (att[0] == InvalidAttrNumber || att[1] == InvalidAttrNumber ||
+		att[2] == InvalidAttrNumber || att[3] == InvalidAttrNumber ||
+		att[4] == InvalidAttrNumber || att[5] == InvalidAttrNumber ||
+		idx->rd_index->indrelid != log_oid || idx->rd_index->indnatts != 1 ||
+		idx->rd_index->indkey.values[0] != att[1] ||
+		idx->rd_rel->relam != BTREE_AM_OID || !idx->rd_index->indisvalid ||
+		idx->rd_opcintype[0] != XID8OID ||
+		!heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL))
+	{
+		index_close(idx, AccessShareLock);
+		table_close(rel, AccessShareLock);
+		return false;
+	}
+	*scanned = true;
+
+	/* each transaction once, as = ANY does */
+	xids = palloc(sizeof(FullTransactionId) * log_ninflight);
+	memcpy(xids, log_inflight, sizeof(FullTransactionId) * log_ninflight);
+	qsort(xids, log_ninflight, sizeof(FullTransactionId), fxid_cmp);
+	for (int x = 0; x < log_ninflight && ok; x++)
+	{
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		if (x > 0 && FullTransactionIdEquals(xids[x], xids[x - 1]))
+			continue;
+		ScanKeyInit(&key, att[1], BTEqualStrategyNumber, F_XID8EQ,
+					FullTransactionIdGetDatum(xids[x]));
+		scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
+		while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+		{
+			LogRow	   *r;
+			bool		isnull;
+			Datum		d;
+			int64		seq;
+
+			CHECK_FOR_INTERRUPTS();
+			seq = DatumGetInt64(heap_getattr(tup, att[0], desc, &isnull));
+			if (isnull || seq > pos)
+				continue;
+			if (*nrows >= SUBJECT_LOG_MAX_ROWS)
+			{
+				ok = false;
+				break;
+			}
+			r = log_row_new(rows, nrows);
+			r->seq = seq;
+			r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
+			r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
+			d = heap_getattr(tup, att[3], desc, &isnull);
+			r->has_user = !isnull;
+			if (!isnull)
+				r->user_id = *DatumGetUUIDP(d);
+			d = heap_getattr(tup, att[4], desc, &isnull);
+			if (!isnull)
+				r->org_id = *DatumGetUUIDP(d);
+			d = heap_getattr(tup, att[5], desc, &isnull);
+			if (!isnull)
+				r->role_name = TextDatumGetCString(d);
+		}
+		systable_endscan_ordered(scan);
+	}
+	pfree(xids);
 	index_close(idx, AccessShareLock);
 	table_close(rel, AccessShareLock);
 	return ok;
@@ -840,7 +948,15 @@ log_read(void)
 			elog(ERROR, "could not read the subject change log");
 		too_many = !log_collect(&rows, &nrows);
 	}
+	scanned = true;
 	if (!too_many && log_ninflight > 0)
+	{
+		bool		ok = log_scan_inflight(snap, log_pos, &rows, &nrows, &scanned);
+
+		if (scanned)
+			too_many = !ok;
+	}
+	if (!too_many && log_ninflight > 0 && !scanned)
 	{
 		Oid			argtypes[2] = {INT8OID, XID8ARRAYOID};
 		Datum		values[2];
