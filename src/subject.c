@@ -64,11 +64,17 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/transam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
@@ -86,6 +92,7 @@
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -230,8 +237,8 @@ typedef struct CustomKey
 typedef struct CustomEntry
 {
 	CustomKey	key;
-	const MembersPermList *perms;
-	MembersPermSet set;
+	const MembersPermList *perms;	/* in the subject's context */
+	const MembersPermSet *set;	/* the role cache's, valid for the build */
 	const char *display_name;
 } CustomEntry;
 
@@ -635,6 +642,222 @@ typedef struct LogRow
 } LogRow;
 
 /*
+ * A new zeroed entry at the end of *rows (allocated for 16 entries by the
+ * caller when *nrows is 0), grown by doubling.
+ */
+static LogRow *
+log_row_new(LogRow **rows, int *nrows)
+{
+	static int	size = 16;
+	LogRow	   *r;
+
+	if (*nrows == 0)
+		size = 16;
+	if (*nrows >= size)
+	{
+		size *= 2;
+		*rows = repalloc(*rows, sizeof(LogRow) * size);
+	}
+	r = &(*rows)[(*nrows)++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+/*
+ * Append the entries after pos to *rows in seq order, read through the
+ * seq index with snap (the same rows as plan_log_read, without a plan:
+ * the plans on the change log are invalidated by every write to it, so
+ * a query would be planned again at almost every read).  False if there
+ * are more than SUBJECT_LOG_MAX_ROWS in all; also false, with *scanned
+ * false, when the index is missing (the caller then queries).
+ */
+static bool
+log_scan_after(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanned)
+{
+	Oid			idx_oid;
+	Relation	rel;
+	Relation	idx;
+	TupleDesc	desc;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	att[6];
+	static const char *const names[6] = {"seq", "xid", "kind", "user_id",
+	"organization_id", "role_name"};
+	bool		ok = true;
+
+	*scanned = false;
+	idx_oid = get_relname_relid("subject_changes_seq_idx", get_rel_namespace(log_oid));
+	if (!OidIsValid(idx_oid))
+		return false;
+	rel = table_open(log_oid, AccessShareLock);
+	idx = index_open(idx_oid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < 6; i++)
+	{
+		att[i] = get_attnum(log_oid, names[i]);
+		if (att[i] == InvalidAttrNumber)
+		{
+			index_close(idx, AccessShareLock);
+			table_close(rel, AccessShareLock);
+			return false;
+		}
+	}
+	if (idx->rd_index->indrelid != log_oid || idx->rd_index->indnatts != 1 ||
+		idx->rd_index->indkey.values[0] != att[0] ||
+		idx->rd_rel->relam != BTREE_AM_OID || !idx->rd_index->indisvalid ||
+		idx->rd_opfamily[0] != INTEGER_BTREE_FAM_OID ||
+		!heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL))
+	{
+		index_close(idx, AccessShareLock);
+		table_close(rel, AccessShareLock);
+		return false;
+	}
+	*scanned = true;
+	/* systable scans take the table's attribute numbers in their keys */
+	ScanKeyInit(&key, att[0], BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(pos));
+	scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
+	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+	{
+		LogRow	   *r;
+		bool		isnull;
+		Datum		d;
+
+		CHECK_FOR_INTERRUPTS();
+		if (*nrows >= SUBJECT_LOG_MAX_ROWS)
+		{
+			ok = false;
+			break;
+		}
+		r = log_row_new(rows, nrows);
+		r->seq = DatumGetInt64(heap_getattr(tup, att[0], desc, &isnull));
+		r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
+		r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
+		d = heap_getattr(tup, att[3], desc, &isnull);
+		r->has_user = !isnull;
+		if (!isnull)
+			r->user_id = *DatumGetUUIDP(d);
+		d = heap_getattr(tup, att[4], desc, &isnull);
+		if (!isnull)
+			r->org_id = *DatumGetUUIDP(d);
+		d = heap_getattr(tup, att[5], desc, &isnull);
+		if (!isnull)
+			r->role_name = TextDatumGetCString(d);
+	}
+	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return ok;
+}
+
+/* qsort comparator of FullTransactionIds. */
+static int
+fxid_cmp(const void *a, const void *b)
+{
+	uint64		x = U64FromFullTransactionId(*(const FullTransactionId *) a);
+	uint64		y = U64FromFullTransactionId(*(const FullTransactionId *) b);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Append the entries at or before pos written by the transactions of
+ * log_inflight to *rows, read through the xid index with snap (the rows of
+ * plan_log_inflight, without a plan, for the reason log_scan_after gives).
+ * Returns like log_scan_after.
+ */
+static bool
+log_scan_inflight(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanned)
+{
+	Oid			idx_oid;
+	Relation	rel;
+	Relation	idx;
+	TupleDesc	desc;
+	AttrNumber	att[6];
+	static const char *const names[6] = {"seq", "xid", "kind", "user_id",
+	"organization_id", "role_name"};
+	FullTransactionId *xids;
+	bool		ok = true;
+
+	*scanned = false;
+	idx_oid = get_relname_relid("subject_changes_xid_idx", get_rel_namespace(log_oid));
+	if (!OidIsValid(idx_oid))
+		return false;
+	rel = table_open(log_oid, AccessShareLock);
+	idx = index_open(idx_oid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < 6; i++)
+		att[i] = get_attnum(log_oid, names[i]);
+	if (att[0] == InvalidAttrNumber || att[1] == InvalidAttrNumber ||
+		att[2] == InvalidAttrNumber || att[3] == InvalidAttrNumber ||
+		att[4] == InvalidAttrNumber || att[5] == InvalidAttrNumber ||
+		idx->rd_index->indrelid != log_oid || idx->rd_index->indnatts != 1 ||
+		idx->rd_index->indkey.values[0] != att[1] ||
+		idx->rd_rel->relam != BTREE_AM_OID || !idx->rd_index->indisvalid ||
+		idx->rd_opcintype[0] != XID8OID ||
+		!heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL))
+	{
+		index_close(idx, AccessShareLock);
+		table_close(rel, AccessShareLock);
+		return false;
+	}
+	*scanned = true;
+
+	/* each transaction once, as = ANY does */
+	xids = palloc(sizeof(FullTransactionId) * log_ninflight);
+	memcpy(xids, log_inflight, sizeof(FullTransactionId) * log_ninflight);
+	qsort(xids, log_ninflight, sizeof(FullTransactionId), fxid_cmp);
+	for (int x = 0; x < log_ninflight && ok; x++)
+	{
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		if (x > 0 && FullTransactionIdEquals(xids[x], xids[x - 1]))
+			continue;
+		ScanKeyInit(&key, att[1], BTEqualStrategyNumber, F_XID8EQ,
+					FullTransactionIdGetDatum(xids[x]));
+		scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
+		while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+		{
+			LogRow	   *r;
+			bool		isnull;
+			Datum		d;
+			int64		seq;
+
+			CHECK_FOR_INTERRUPTS();
+			seq = DatumGetInt64(heap_getattr(tup, att[0], desc, &isnull));
+			if (isnull || seq > pos)
+				continue;
+			if (*nrows >= SUBJECT_LOG_MAX_ROWS)
+			{
+				ok = false;
+				break;
+			}
+			r = log_row_new(rows, nrows);
+			r->seq = seq;
+			r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
+			r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
+			d = heap_getattr(tup, att[3], desc, &isnull);
+			r->has_user = !isnull;
+			if (!isnull)
+				r->user_id = *DatumGetUUIDP(d);
+			d = heap_getattr(tup, att[4], desc, &isnull);
+			if (!isnull)
+				r->org_id = *DatumGetUUIDP(d);
+			d = heap_getattr(tup, att[5], desc, &isnull);
+			if (!isnull)
+				r->role_name = TextDatumGetCString(d);
+		}
+		systable_endscan_ordered(scan);
+	}
+	pfree(xids);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return ok;
+}
+
+/*
  * Append the rows of SPI_tuptable (seq, xid, kind, user_id,
  * organization_id, role_name) to *rows; false if there are more than
  * SUBJECT_LOG_MAX_ROWS in all.
@@ -642,10 +865,6 @@ typedef struct LogRow
 static bool
 log_collect(LogRow **rows, int *nrows)
 {
-	static int	size = 16;
-
-	if (*nrows == 0)
-		size = 16;
 	if (*nrows + SPI_processed > SUBJECT_LOG_MAX_ROWS)
 		return false;
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -656,13 +875,7 @@ log_collect(LogRow **rows, int *nrows)
 		bool		isnull;
 		Datum		d;
 
-		if (*nrows >= size)
-		{
-			size *= 2;
-			*rows = repalloc(*rows, sizeof(LogRow) * size);
-		}
-		r = &(*rows)[(*nrows)++];
-		memset(r, 0, sizeof(*r));
+		r = log_row_new(rows, nrows);
 		r->seq = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
 		r->xid = DatumGetFullTransactionId(SPI_getbinval(row, desc, 2, &isnull));
 		r->kind = DatumGetChar(SPI_getbinval(row, desc, 3, &isnull));
@@ -699,6 +912,7 @@ log_read(void)
 	LogRow	   *rows;
 	int			nrows = 0;
 	bool		too_many = false;
+	bool		scanned;
 
 	if (now - log_read_at > SUBJECT_LOG_STALE_US)
 	{
@@ -717,6 +931,8 @@ log_read(void)
 	 * were running at the last read.  Each query is simple enough that its
 	 * plan is kept.
 	 */
+	too_many = !log_scan_after(snap, log_pos, &rows, &nrows, &scanned);
+	if (!scanned)
 	{
 		Oid			argtypes[1] = {INT8OID};
 		Datum		values[1];
@@ -732,7 +948,15 @@ log_read(void)
 			elog(ERROR, "could not read the subject change log");
 		too_many = !log_collect(&rows, &nrows);
 	}
+	scanned = true;
 	if (!too_many && log_ninflight > 0)
+	{
+		bool		ok = log_scan_inflight(snap, log_pos, &rows, &nrows, &scanned);
+
+		if (scanned)
+			too_many = !ok;
+	}
+	if (!too_many && log_ninflight > 0 && !scanned)
 	{
 		Oid			argtypes[2] = {INT8OID, XID8ARRAYOID};
 		Datum		values[2];
@@ -947,22 +1171,15 @@ role_cache_reset(void)
 }
 
 /*
- * The parsed custom role of the current SPI row (columns organization_id,
- * name, display_name, org_permissions, xmin, ctid), parsed now only if this
- * row version was not parsed before.
+ * Make room for nrows more parsed roles: the cache is emptied here, before
+ * the lookups of one build, never during them, so that the entries one
+ * build points to stay where they are until it ends.
  */
-static RoleCacheEntry *
-role_cache_lookup(HeapTuple row, TupleDesc desc)
+static void
+role_cache_prepare(uint64 nrows)
 {
-	CustomKey	key;
-	RoleCacheEntry *e;
-	bool		found;
-	bool		isnull;
-	TransactionId xmin;
-	ItemPointer ctid;
-	Datum		d;
-
-	if (role_cache == NULL || hash_get_num_entries(role_cache) >= ROLE_CACHE_MAX)
+	if (role_cache == NULL ||
+		(uint64) hash_get_num_entries(role_cache) + nrows > ROLE_CACHE_MAX)
 	{
 		HASHCTL		ctl;
 
@@ -978,6 +1195,26 @@ role_cache_lookup(HeapTuple row, TupleDesc desc)
 		role_cache = hash_create("members custom roles", 256, &ctl,
 								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
+}
+
+/*
+ * The parsed custom role of the current SPI row (columns organization_id,
+ * name, display_name, org_permissions, xmin, ctid), parsed now only if this
+ * row version was not parsed before.  role_cache_prepare must have made
+ * room for it.
+ */
+static RoleCacheEntry *
+role_cache_lookup(HeapTuple row, TupleDesc desc)
+{
+	CustomKey	key;
+	RoleCacheEntry *e;
+	bool		found;
+	bool		isnull;
+	TransactionId xmin;
+	ItemPointer ctid;
+	Datum		d;
+
+	Assert(role_cache != NULL);
 	memset(&key, 0, sizeof(key));
 	key.org_id = members_col_uuid(row, desc, "organization_id");
 	strlcpy(key.name, members_col_text(row, desc, "name"), sizeof(key.name));
@@ -1026,8 +1263,8 @@ typedef struct RoleSetEntry
 	int			names_len;
 	const MembersPermSet *org;
 	const MembersPermSet *member;
-	MembersPermSet site_extra;	/* site and user permissions the set adds */
-	MembersPermSet user_extra;
+	MembersPermSet *site_extra; /* site and user permissions the set adds; */
+	MembersPermSet *user_extra; /* NULL when none (build memory) */
 	int			nroles;
 	MembersHeldRole *roles;
 } RoleSetEntry;
@@ -1056,6 +1293,9 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	HTAB	   *customs = NULL;
 	HTAB	   *interned;
 	HTAB	   *rolesets;
+	StringInfoData key;
+	char	 ***row_names;
+	int		   *row_nnames;
 	uint64		nmember;
 	SPITupleTable *members_tab;
 	HeapTuple	urow;
@@ -1136,21 +1376,27 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		}
 	}
 
-	/* does any membership name a role that is not built in? */
-	for (uint64 i = 0; i < nmember && !need_custom; i++)
+	/*
+	 * Each membership's stored role names, read once (build memory); does
+	 * any of them name a role that is not built in?
+	 */
+	row_names = palloc(sizeof(char **) * Max(nmember, 1));
+	row_nnames = palloc(sizeof(int) * Max(nmember, 1));
+	for (uint64 i = 0; i < nmember; i++)
 	{
 		bool		isnull;
 		ArrayType  *arr = DatumGetArrayTypeP(members_col_datum(members_tab->vals[i],
 																  members_tab->tupdesc,
 																  "roles", &isnull));
-		char	  **names;
-		int			n;
 
+		CHECK_FOR_INTERRUPTS();
+		row_names[i] = NULL;
+		row_nnames[i] = 0;
 		if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
 			continue;
-		names = members_text_array(arr, "roles", &n);
-		for (int j = 0; j < n && !need_custom; j++)
-			if (members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+		row_names[i] = members_text_array(arr, "roles", &row_nnames[i]);
+		for (int j = 0; j < row_nnames[i] && !need_custom; j++)
+			if (members_builtin_role(row_names[i][j], MEMBERS_SCOPE_ORG, false) == NULL)
 				need_custom = true;
 	}
 
@@ -1176,6 +1422,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		ctl.hcxt = CurrentMemoryContext;
 		customs = hash_create("members custom roles (build)", 64, &ctl,
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		role_cache_prepare(SPI_processed);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			RoleCacheEntry *r;
@@ -1188,7 +1435,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 			if (found)
 				continue;
 			e->perms = members_permlist_copy(cxt, r->perms);
-			e->set = r->set;
+			e->set = &r->set;
 			e->display_name = MemoryContextStrdup(cxt, r->display_name);
 		}
 	}
@@ -1207,16 +1454,14 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nmember, 1));
+	initStringInfo(&key);
 	for (uint64 i = 0; i < nmember; i++)
 	{
 		HeapTuple	row = members_tab->vals[i];
 		TupleDesc	desc = members_tab->tupdesc;
 		MembersSubjectOrg *o = &s->orgs[s->norgs];
-		bool		isnull;
-		Datum		d;
 		char	  **names;
 		int			n;
-		StringInfoData key;
 		uint32		h;
 		RoleSetBucket *bucket;
 		RoleSetEntry *rs;
@@ -1225,14 +1470,14 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		CHECK_FOR_INTERRUPTS();
 		o->org_id = members_col_uuid(row, desc, "organization_id");
 		o->sharing_disabled = members_col_bool(row, desc, "workspace_sharing_disabled");
-		d = members_col_datum(row, desc, "roles", &isnull);
-		names = members_text_array(DatumGetArrayTypeP(d), "roles", &n);
+		names = row_names[i];
+		n = row_nnames[i];
 
 		/*
 		 * The role set's key: the names and the switch, and for custom
 		 * roles the organization (the same name is another role elsewhere).
 		 */
-		initStringInfo(&key);
+		resetStringInfo(&key);
 		for (int j = 0; j < n; j++)
 		{
 			appendStringInfoString(&key, names[j]);
@@ -1253,16 +1498,21 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		{
 			MembersPermSet orgset;
 			MembersPermSet memberset;
+			MembersPermSet site_extra;
+			MembersPermSet user_extra;
 
-			rs = palloc0(sizeof(RoleSetEntry));
-			rs->names = key.data;
+			rs = palloc(sizeof(RoleSetEntry));
+			rs->hash = h;
+			rs->names = palloc(key.len);
+			memcpy(rs->names, key.data, key.len);
 			rs->names_len = key.len;
 			rs->next = bucket->first;
 			bucket->first = rs;
+			rs->nroles = 0;
 			members_permset_clear(&orgset);
 			members_permset_clear(&memberset);
-			members_permset_clear(&rs->site_extra);
-			members_permset_clear(&rs->user_extra);
+			members_permset_clear(&site_extra);
+			members_permset_clear(&user_extra);
 			rs->roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
 			for (int j = 0; j <= n; j++)
 			{
@@ -1278,8 +1528,8 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 					members_permset_add_list(&orgset, &b->org);
 					members_permset_add_list(&memberset, &b->member);
 					/* organization-admin and -user-admin carry site user:read */
-					members_permset_add_list(&rs->site_extra, &b->site);
-					members_permset_add_list(&rs->user_extra, &b->user);
+					members_permset_add_list(&site_extra, &b->site);
+					members_permset_add_list(&user_extra, &b->user);
 					hr->name = b->name;
 					hr->builtin = b;
 					hr->display_name = b->display_name;
@@ -1297,7 +1547,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 					e = hash_search(customs, &ckey, HASH_FIND, NULL);
 					if (e == NULL)
 						continue;	/* deleted or unknown custom role: dropped */
-					members_permset_union(&orgset, &e->set);
+					members_permset_union(&orgset, e->set);
 					hr->name = MemoryContextStrdup(cxt, name);
 					hr->custom_org = e->perms;
 					hr->display_name = e->display_name;
@@ -1306,12 +1556,24 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 			}
 			rs->org = intern_set(interned, &orgset, cxt);
 			rs->member = intern_set(interned, &memberset, cxt);
+			rs->site_extra = NULL;
+			rs->user_extra = NULL;
+			if (!members_permset_is_empty(&site_extra))
+			{
+				rs->site_extra = palloc(sizeof(MembersPermSet));
+				*rs->site_extra = site_extra;
+			}
+			if (!members_permset_is_empty(&user_extra))
+			{
+				rs->user_extra = palloc(sizeof(MembersPermSet));
+				*rs->user_extra = user_extra;
+			}
 		}
-		else
-			pfree(key.data);
 
-		members_permset_union(&s->site, &rs->site_extra);
-		members_permset_union(&s->user, &rs->user_extra);
+		if (rs->site_extra != NULL)
+			members_permset_union(&s->site, rs->site_extra);
+		if (rs->user_extra != NULL)
+			members_permset_union(&s->user, rs->user_extra);
 		o->org = rs->org;
 		o->member = rs->member;
 		o->nroles = rs->nroles;
