@@ -76,4 +76,4 @@ members--$(EXTVERSION).sql: $(SQL_SOURCES) $(HTTP_GEN)
 
 build/%.sql: %.sql $(HTTP_GEN) $(SQL_SOURCES)
 	@mkdir -p build
-	$(HTTP_AWK) -v replace=1 -v optional=1 -v sources="$(SQL_SOURCES)" $< > $@.tmp && mv $@.tmp $@
+	$(HTTP_AWK) -v optional=1 -v sources="$(SQL_SOURCES)" $< > $@.tmp && mv $@.tmp $@

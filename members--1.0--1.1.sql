@@ -42,6 +42,17 @@ DROP FUNCTION members_api.update_user_site_roles(jsonb);
 DROP FUNCTION members_api.create_organization(jsonb);
 DROP FUNCTION members_api.create_user(jsonb);
 DROP FUNCTION @extschema@.http_error(text, text, text, text, boolean);
+-- functions whose signature stays but whose body changes: dropped and
+-- created again below (extension scripts create plainly, never by
+-- replacing in place); grants made on them are given again by
+-- postgrest/roles.sql, as the README says
+DROP FUNCTION @extschema@.http_pagination(text, text);
+DROP FUNCTION members_api.authenticate();
+DROP FUNCTION members_api.delete_custom_role();
+DROP FUNCTION members_api.add_organization_member();
+DROP FUNCTION members_api.remove_organization_member();
+DROP FUNCTION members_api.site_roles();
+DROP FUNCTION members_api.create_api_key();
 
 -- changed and new functions, copied from sqlsrc/60_http.sql by make
 -- @members_copy @extschema@.http_error@
@@ -91,12 +102,14 @@ ALTER FUNCTION @extschema@.authorize(text, text, uuid, uuid, boolean)
 	SUPPORT @extschema@.authorize_support;
 
 -- Error-message mapping read from the C table of src/messages.c
-CREATE OR REPLACE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
+DROP FUNCTION @extschema@.http_coder_message(text);
+CREATE FUNCTION @extschema@.http_coder_message(message text) RETURNS text
 	AS 'MODULE_PATHNAME', 'members_http_coder_message'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.http_coder_message(text) IS
 	'HTTP layer: Coder''s exact wording of an error message written in PostgreSQL style, from the table of src/messages.c (the initial capital and final period Coder uses for the known messages); other messages unchanged.';
+REVOKE ALL ON FUNCTION @extschema@.http_coder_message(text) FROM PUBLIC;
 
 -- Targeted subject cache invalidation: a change log written by
 -- row triggers enabled ALWAYS replaces the statement triggers that dropped

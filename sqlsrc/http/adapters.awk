@@ -4,15 +4,15 @@
 # file with its placeholders filled (see endpoints.txt for the fields).
 #
 #   awk -f adapters.awk -v endpoints=endpoints.txt -v template=adapter.sql.in \
-#       [-v replace=1] input.sql... > output.sql
-# replace=1 writes CREATE OR REPLACE (for an upgrade script); optional=1
-# accepts an input without the marker.  With -v sources="FILE..." a line
+#       input.sql... > output.sql
+# optional=1 accepts an input without the marker.  With -v sources="FILE..." a line
 #   -- @members_copy NAME@
 # (NAME as written after CREATE FUNCTION, e.g. members_api.authenticate) is
 # replaced by that function's definition in those files, from its CREATE
-# FUNCTION line through the end of its COMMENT, as CREATE OR REPLACE: an
-# upgrade script takes a changed function from the install sources instead
-# of a second copy.  POSIX awk.
+# FUNCTION line through the end of its COMMENT: an upgrade script drops a
+# changed function and takes its new definition from the install sources
+# instead of a second copy (extension scripts create plainly).
+# POSIX awk.
 
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 
@@ -81,7 +81,6 @@ function emit(line,    f, n, name, args, vol, status, route, call, ok, unique, t
 			else fail("unknown template condition " cond)
 		}
 		if (!keep) continue
-		out = subst(out, "@CREATE@", replace ? "CREATE OR REPLACE" : "CREATE")
 		out = subst(out, "@PARAMS@", args == "body" ? "text" : "")
 		out = subst(out, "@RETURNS@", status == "204" ? "void" : "jsonb")
 		out = subst(out, "@VOLATILITY@", vol)
@@ -119,7 +118,6 @@ function copy_function(fname,    nfiles, files, i, f, l, on, found, r) {
 			if (!on && index(l, "CREATE FUNCTION " fname "(") == 1) {
 				on = 1
 				found = 1
-				sub(/^CREATE FUNCTION/, "CREATE OR REPLACE FUNCTION", l)
 			}
 			if (on) {
 				print l
