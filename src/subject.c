@@ -664,6 +664,31 @@ log_row_new(LogRow **rows, int *nrows)
 }
 
 /*
+ * Fill r from a tuple of members.subject_changes whose columns seq, xid,
+ * kind, user_id, organization_id and role_name are att[0..5].
+ */
+static void
+log_row_decode(LogRow *r, HeapTuple tup, TupleDesc desc, const AttrNumber *att)
+{
+	bool		isnull;
+	Datum		d;
+
+	r->seq = DatumGetInt64(heap_getattr(tup, att[0], desc, &isnull));
+	r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
+	r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
+	d = heap_getattr(tup, att[3], desc, &isnull);
+	r->has_user = !isnull;
+	if (!isnull)
+		r->user_id = *DatumGetUUIDP(d);
+	d = heap_getattr(tup, att[4], desc, &isnull);
+	if (!isnull)
+		r->org_id = *DatumGetUUIDP(d);
+	d = heap_getattr(tup, att[5], desc, &isnull);
+	if (!isnull)
+		r->role_name = TextDatumGetCString(d);
+}
+
+/*
  * Append the entries after pos to *rows in seq order, read through the
  * seq index with snap (the same rows as plan_log_read, without a plan:
  * the plans on the change log are invalidated by every write to it, so
@@ -719,9 +744,6 @@ log_scan_after(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanne
 	scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
 	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 	{
-		LogRow	   *r;
-		bool		isnull;
-		Datum		d;
 
 		CHECK_FOR_INTERRUPTS();
 		if (*nrows >= SUBJECT_LOG_MAX_ROWS)
@@ -729,20 +751,7 @@ log_scan_after(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *scanne
 			ok = false;
 			break;
 		}
-		r = log_row_new(rows, nrows);
-		r->seq = DatumGetInt64(heap_getattr(tup, att[0], desc, &isnull));
-		r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
-		r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
-		d = heap_getattr(tup, att[3], desc, &isnull);
-		r->has_user = !isnull;
-		if (!isnull)
-			r->user_id = *DatumGetUUIDP(d);
-		d = heap_getattr(tup, att[4], desc, &isnull);
-		if (!isnull)
-			r->org_id = *DatumGetUUIDP(d);
-		d = heap_getattr(tup, att[5], desc, &isnull);
-		if (!isnull)
-			r->role_name = TextDatumGetCString(d);
+		log_row_decode(log_row_new(rows, nrows), tup, desc, att);
 	}
 	systable_endscan_ordered(scan);
 	index_close(idx, AccessShareLock);
@@ -820,9 +829,7 @@ log_scan_inflight(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *sca
 		scan = systable_beginscan_ordered(rel, idx, snap, 1, &key);
 		while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 		{
-			LogRow	   *r;
 			bool		isnull;
-			Datum		d;
 			int64		seq;
 
 			CHECK_FOR_INTERRUPTS();
@@ -834,20 +841,7 @@ log_scan_inflight(Snapshot snap, int64 pos, LogRow **rows, int *nrows, bool *sca
 				ok = false;
 				break;
 			}
-			r = log_row_new(rows, nrows);
-			r->seq = seq;
-			r->xid = DatumGetFullTransactionId(heap_getattr(tup, att[1], desc, &isnull));
-			r->kind = DatumGetChar(heap_getattr(tup, att[2], desc, &isnull));
-			d = heap_getattr(tup, att[3], desc, &isnull);
-			r->has_user = !isnull;
-			if (!isnull)
-				r->user_id = *DatumGetUUIDP(d);
-			d = heap_getattr(tup, att[4], desc, &isnull);
-			if (!isnull)
-				r->org_id = *DatumGetUUIDP(d);
-			d = heap_getattr(tup, att[5], desc, &isnull);
-			if (!isnull)
-				r->role_name = TextDatumGetCString(d);
+			log_row_decode(log_row_new(rows, nrows), tup, desc, att);
 		}
 		systable_endscan_ordered(scan);
 	}

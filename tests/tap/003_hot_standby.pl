@@ -72,19 +72,7 @@ my $ids = members_ids($primary, 'postgres');
 # ---------------------------------------------------------------------------
 my $sb = $standby->background_psql('postgres', on_error_stop => 0);
 
-# Run a query in the standby session; die on any error output.
-sub sb_query
-{
-	my ($sql) = @_;
-	my ($out, $err) = $sb->query($sql);
-	if ($err)
-	{
-		my $msg = $sb->{stderr};
-		$sb->{stderr} = '';
-		die "standby session query failed: $sql: $msg";
-	}
-	return $out;
-}
+sub sb_query { return members_session_query($sb, 'standby', $_[0]); }
 my $sb_pid = sb_query('SELECT pg_backend_pid()');
 
 # One change: a check that answers $before in the warm standby session, a

@@ -73,18 +73,7 @@ my $u = sub { "'" . $ids->{"u:$_[0]"} . "'" };
 
 my $ss = $sub->background_psql('postgres', on_error_stop => 0);
 
-sub ss_query
-{
-	my ($sql) = @_;
-	my ($out, $err) = $ss->query($sql);
-	if ($err)
-	{
-		my $msg = $ss->{stderr};
-		$ss->{stderr} = '';
-		die "subscriber session query failed: $sql: $msg";
-	}
-	return $out;
-}
+sub ss_query { return members_session_query($ss, 'subscriber', $_[0]); }
 my $ss_pid = ss_query('SELECT pg_backend_pid()');
 
 # A bystander whose subject no change below names: it must stay warm.

@@ -18,7 +18,8 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(members_node members_setup members_fixture members_ids
-  members_check_matrix members_listings members_tables members_sqlstate);
+  members_check_matrix members_listings members_tables members_sqlstate
+  members_session_query);
 
 # A new node (not started) with room for the load and the audit worker.
 # %init goes to PostgreSQL::Test::Cluster::init (allows_streaming => 1 for
@@ -278,6 +279,21 @@ sub members_sqlstate
 {
 	my ($stderr) = @_;
 	return $stderr =~ /(?:ERROR|FATAL):\s+([0-9A-Z]{5}):/ ? $1 : '';
+}
+
+# Run a query in a background_psql session ($session) and return its
+# output; die, naming $who, on any error output.
+sub members_session_query
+{
+	my ($session, $who, $sql) = @_;
+	my ($out, $err) = $session->query($sql);
+	if ($err)
+	{
+		my $msg = $session->{stderr};
+		$session->{stderr} = '';
+		die "$who session query failed: $sql: $msg";
+	}
+	return $out;
 }
 
 1;
