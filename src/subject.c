@@ -20,7 +20,8 @@
  * - A row trigger on users, organizations, organization_members and
  *   custom_roles (members.log_subject_change, ENABLE ALWAYS) appends what
  *   the row names to members.subject_changes and registers a relcache
- *   invalidation of that log.  PostgreSQL sends it at commit to every
+ *   invalidation of that log's seq index (the signal; not of the log
+ *   itself, which would invalidate every cached plan on it).  PostgreSQL sends it at commit to every
  *   backend (and applies it locally at the next command, and again on
  *   abort); a hot standby replays it from the commit record; a logical
  *   subscriber's apply worker fires the ALWAYS triggers itself.  The
@@ -65,6 +66,8 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/skey.h"
+#include "access/tableam.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/transam.h"
@@ -103,6 +106,7 @@
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
 #include "utils/xid8.h"
+#include "storage/bufmgr.h"
 #include "storage/itemptr.h"
 
 #include "builtin_roles.h"
@@ -128,8 +132,45 @@ static const char *const watched_tables[NUM_WATCHED_TABLES] = {
 	"users", "organizations", "organization_members", "custom_roles"
 };
 static Oid	watched_oids[NUM_WATCHED_TABLES];
+#define WATCHED_USERS 0
+#define WATCHED_ORGS 1
+#define WATCHED_MEMBERS 2
+#define WATCHED_ROLES 3
 static Oid	log_oid = InvalidOid;	/* members.subject_changes, if installed */
+
+/*
+ * The relation whose relcache invalidation says "the log has news": the
+ * log's seq index, not the log itself, so that a write does not also
+ * invalidate every cached plan on the log (the writers' INSERT and the
+ * readers' queries), which are planned against the table's relcache entry.
+ */
+static Oid	log_signal_oid = InvalidOid;
 static bool watched_oids_known = false;
+
+/*
+ * What subject_build reads: the indexes it scans and the columns it reads,
+ * learned with the watched tables' oids and forgotten with them.
+ */
+static struct
+{
+	bool		known;
+	Oid			users_pkey;
+	Oid			members_by_user;	/* (user_id, organization_id) */
+	Oid			orgs_pkey;
+	Oid			roles_by_name;	/* (organization_id, name) */
+	AttrNumber	user_status_att;
+	AttrNumber	user_deleted_att;
+	AttrNumber	user_roles_att;
+	AttrNumber	member_org_att;
+	AttrNumber	member_roles_att;
+	AttrNumber	org_id_att;
+	AttrNumber	org_deleted_att;
+	AttrNumber	org_sharing_att;
+	AttrNumber	role_org_att;
+	AttrNumber	role_name_att;
+	AttrNumber	role_display_att;
+	AttrNumber	role_perms_att;
+} build_rels;
 
 /*
  * Change log: a reader is pruned away after this long without reading (the
@@ -216,8 +257,6 @@ static SubTransactionId sync_subxid = InvalidSubTransactionId;
 static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
 
 /* Prepared plans. */
-static SPIPlanPtr plan_user = NULL;
-static SPIPlanPtr plan_custom_roles = NULL;
 static SPIPlanPtr plan_log_read = NULL;
 static SPIPlanPtr plan_log_inflight = NULL;
 static SPIPlanPtr plan_log_members = NULL;
@@ -233,14 +272,6 @@ typedef struct CustomKey
 	pg_uuid_t	org_id;
 	char		name[NAMEDATALEN];
 } CustomKey;
-
-typedef struct CustomEntry
-{
-	CustomKey	key;
-	const MembersPermList *perms;	/* in the subject's context */
-	const MembersPermSet *set;	/* the role cache's, valid for the build */
-	const char *display_name;
-} CustomEntry;
 
 /* Interned permission set during a build. */
 typedef struct InternEntry
@@ -276,9 +307,12 @@ subject_relcache_callback(Datum arg, Oid relid)
 		inval_pending = true;
 		cache_generation++;
 		if (relid != InvalidOid)
-			watched_oids_known = false;	/* re-read: the table may be gone */
+		{
+			watched_oids_known = false; /* re-read: the table may be gone */
+			build_rels.known = false;
+		}
 	}
-	else if (OidIsValid(log_oid) && relid == log_oid)
+	else if (OidIsValid(log_oid) && (relid == log_signal_oid || relid == log_oid))
 	{
 		log_inval_pending = true;
 		cache_generation++;
@@ -296,6 +330,7 @@ learn_watched_oids(void)
 	for (int i = 0; i < NUM_WATCHED_TABLES; i++)
 		watched_oids[i] = get_relname_relid(watched_tables[i], nsp);
 	log_oid = get_relname_relid("subject_changes", nsp);
+	log_signal_oid = get_relname_relid("subject_changes_seq_idx", nsp);
 	watched_oids_known = true;
 }
 
@@ -1107,12 +1142,20 @@ members_subject_cache_sync(void)
 	apply_pending();
 }
 
-/* Store s once per build (identical sets shared). */
+/*
+ * Store s once per build (identical sets shared).  *last is the set this
+ * call site stored last: consecutive organizations mostly hold the same
+ * sets, which a comparison finds without hashing.
+ */
 static const MembersPermSet *
-intern_set(HTAB *interned, const MembersPermSet *s, MemoryContext cxt)
+intern_set(HTAB *interned, const MembersPermSet *s, MemoryContext cxt,
+		   const MembersPermSet **last)
 {
 	InternEntry *e;
 	bool		found;
+
+	if (*last != NULL && memcmp(*last, s, sizeof(MembersPermSet)) == 0)
+		return *last;
 
 	e = hash_search(interned, s, HASH_ENTER, &found);
 	if (!found)
@@ -1120,6 +1163,7 @@ intern_set(HTAB *interned, const MembersPermSet *s, MemoryContext cxt)
 		e->stored = MemoryContextAlloc(cxt, sizeof(MembersPermSet));
 		memcpy(e->stored, s, sizeof(MembersPermSet));
 	}
+	*last = e->stored;
 	return e->stored;
 }
 
@@ -1192,31 +1236,24 @@ role_cache_prepare(uint64 nrows)
 }
 
 /*
- * The parsed custom role of the current SPI row (columns organization_id,
- * name, display_name, org_permissions, xmin, ctid), parsed now only if this
- * row version was not parsed before.  role_cache_prepare must have made
- * room for it.
+ * The parsed custom role in slot (a members.custom_roles row version with
+ * the given key), parsed now only if this row version was not parsed
+ * before.  role_cache_prepare must have made room for it.
  */
 static RoleCacheEntry *
-role_cache_lookup(HeapTuple row, TupleDesc desc)
+role_cache_lookup(const CustomKey *key, TupleTableSlot *slot)
 {
-	CustomKey	key;
 	RoleCacheEntry *e;
 	bool		found;
 	bool		isnull;
 	TransactionId xmin;
-	ItemPointer ctid;
 	Datum		d;
 
 	Assert(role_cache != NULL);
-	memset(&key, 0, sizeof(key));
-	key.org_id = members_col_uuid(row, desc, "organization_id");
-	strlcpy(key.name, members_col_text(row, desc, "name"), sizeof(key.name));
-	xmin = DatumGetTransactionId(members_col_datum(row, desc, "row_xmin", &isnull));
-	ctid = (ItemPointer) DatumGetPointer(members_col_datum(row, desc, "row_ctid", &isnull));
-
-	e = hash_search(role_cache, &key, HASH_ENTER, &found);
-	if (found && e->xmin == xmin && ItemPointerEquals(&e->ctid, ctid))
+	xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
+												 &isnull));
+	e = hash_search(role_cache, key, HASH_ENTER, &found);
+	if (found && e->xmin == xmin && ItemPointerEquals(&e->ctid, &slot->tts_tid))
 		return e;
 	if (!found)
 	{
@@ -1228,17 +1265,18 @@ role_cache_lookup(HeapTuple row, TupleDesc desc)
 		MembersPermList *perms;
 		MemoryContext old;
 
-		d = members_col_datum(row, desc, "org_permissions", &isnull);
+		d = slot_getattr(slot, build_rels.role_perms_att, &isnull);
 		perms = members_parse_permissions(isnull ? NULL : DatumGetJsonbP(d),
 										  "org_permissions", false);
 		old = MemoryContextSwitchTo(RoleCacheContext);
 		e->perms = members_permlist_copy(RoleCacheContext, perms);
-		e->display_name = pstrdup(members_col_text(row, desc, "display_name"));
+		d = slot_getattr(slot, build_rels.role_display_att, &isnull);
+		e->display_name = isnull ? pstrdup("") : TextDatumGetCString(d);
 		MemoryContextSwitchTo(old);
 		members_permset_clear(&e->set);
 		members_permset_add_list(&e->set, e->perms);
 		e->xmin = xmin;
-		e->ctid = *ctid;
+		e->ctid = slot->tts_tid;
 	}
 	return e;
 }
@@ -1270,88 +1308,315 @@ typedef struct RoleSetBucket
 } RoleSetBucket;
 
 /*
- * Read one user and expand it into a subject allocated in cxt: one query
- * for the user and its memberships, and one for the custom roles only if a
- * membership names a role that is not built in.  The caller is not
- * connected to SPI.
+ * Learn the indexes and column numbers a build reads (catalog access; the
+ * watched tables' oids must be known).  False without a members schema.
+ */
+static bool
+learn_build_rels(void)
+{
+	Oid			nsp = get_namespace_oid("members", true);
+
+	build_rels.known = false;
+	if (!OidIsValid(nsp))
+		return false;
+	build_rels.users_pkey = get_relname_relid("users_pkey", nsp);
+	build_rels.members_by_user = get_relname_relid("organization_members_user_id_idx", nsp);
+	build_rels.orgs_pkey = get_relname_relid("organizations_pkey", nsp);
+	build_rels.roles_by_name = get_relname_relid("custom_roles_name_org_idx", nsp);
+	if (!OidIsValid(build_rels.users_pkey) || !OidIsValid(build_rels.members_by_user) ||
+		!OidIsValid(build_rels.orgs_pkey) || !OidIsValid(build_rels.roles_by_name))
+		elog(ERROR, "members tables lack the indexes the permission cache reads");
+#define ATT(field, table, col) \
+	do { \
+		build_rels.field = get_attnum(watched_oids[table], col); \
+		if (build_rels.field == InvalidAttrNumber) \
+			elog(ERROR, "column %s of members.%s not found", col, watched_tables[table]); \
+	} while (0)
+	ATT(user_status_att, WATCHED_USERS, "status");
+	ATT(user_deleted_att, WATCHED_USERS, "deleted");
+	ATT(user_roles_att, WATCHED_USERS, "rbac_roles");
+	ATT(member_org_att, WATCHED_MEMBERS, "organization_id");
+	ATT(member_roles_att, WATCHED_MEMBERS, "roles");
+	ATT(org_id_att, WATCHED_ORGS, "id");
+	ATT(org_deleted_att, WATCHED_ORGS, "deleted");
+	ATT(org_sharing_att, WATCHED_ORGS, "workspace_sharing_disabled");
+	ATT(role_org_att, WATCHED_ROLES, "organization_id");
+	ATT(role_name_att, WATCHED_ROLES, "name");
+	ATT(role_display_att, WATCHED_ROLES, "display_name");
+	ATT(role_perms_att, WATCHED_ROLES, "org_permissions");
+#undef ATT
+	build_rels.known = true;
+	return true;
+}
+
+/* An open table, one of its indexes, a scan and a slot. */
+typedef struct BuildScan
+{
+	Relation	heap;
+	Relation	index;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	Snapshot	snap;
+	BlockNumber nblocks;		/* the table's size when first needed */
+} BuildScan;
+
+/* Open a scan of table relid through index indexid with nkeys keys. */
+static void
+build_scan_open(BuildScan *b, Oid relid, Oid indexid, Snapshot snap, int nkeys)
+{
+	b->heap = table_open(relid, AccessShareLock);
+	b->index = index_open(indexid, AccessShareLock);
+	b->scan = index_beginscan(b->heap, b->index, snap, nkeys, 0);
+	b->slot = table_slot_create(b->heap, NULL);
+	b->snap = snap;
+	b->nblocks = InvalidBlockNumber;
+}
+
+/*
+ * Fetch into b->slot the row version at tid, a position remembered from an
+ * earlier build, if it is visible to the build's snapshot.  The position
+ * may be stale in any way (pruned, reused, past the end after a TRUNCATE or
+ * a VACUUM truncation), so the caller must check that the row found is the
+ * one it wants; the table cannot shrink while the build holds its lock.
+ */
+static bool
+build_fetch_tid(BuildScan *b, ItemPointer tid)
+{
+	if (!ItemPointerIsValid(tid))
+		return false;
+	if (b->nblocks == InvalidBlockNumber)
+		b->nblocks = RelationGetNumberOfBlocks(b->heap);
+	if (ItemPointerGetBlockNumber(tid) >= b->nblocks)
+		return false;
+	return table_tuple_fetch_row_version(b->heap, tid, b->snap, b->slot);
+}
+
+/* End the scan and close what build_scan_open opened. */
+static void
+build_scan_close(BuildScan *b)
+{
+	if (b->heap == NULL)
+		return;
+	index_endscan(b->scan);
+	ExecDropSingleTupleTableSlot(b->slot);
+	index_close(b->index, AccessShareLock);
+	table_close(b->heap, AccessShareLock);
+	b->heap = NULL;
+}
+
+/* Restart the scan on key (a uuid, the index's first column) and return the first row. */
+static bool
+build_scan_uuid(BuildScan *b, const pg_uuid_t *id)
+{
+	ScanKeyData key;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
+	index_rescan(b->scan, &key, 1, NULL, 0);
+	return index_getnext_slot(b->scan, ForwardScanDirection, b->slot);
+}
+
+/*
+ * Where each organization's row was last found (org id -> tid), kept per
+ * backend across builds so that a build fetches an organization by its
+ * position instead of searching its primary key.  A position is only a
+ * hint: the row fetched there counts only if it is visible to the build's
+ * snapshot and carries that id, and then it is the organization's current
+ * version (a snapshot sees at most one row per primary key).  Emptied when
+ * it holds more than ORG_TID_CACHE_MAX entries.
+ */
+#define ORG_TID_CACHE_MAX 50000
+
+typedef struct OrgTidEntry
+{
+	pg_uuid_t	org_id;			/* hash key */
+	ItemPointerData tid;
+} OrgTidEntry;
+
+static MemoryContext OrgTidContext = NULL;
+static HTAB *org_tid_cache = NULL;
+
+/* Make room for one more organization. */
+static void
+org_tid_prepare(void)
+{
+	if (org_tid_cache == NULL || hash_get_num_entries(org_tid_cache) >= ORG_TID_CACHE_MAX)
+	{
+		HASHCTL		ctl;
+
+		if (OrgTidContext == NULL)
+			OrgTidContext = AllocSetContextCreate(CacheMemoryContext,
+												  "members organization positions",
+												  ALLOCSET_DEFAULT_SIZES);
+		MemoryContextReset(OrgTidContext);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(pg_uuid_t);
+		ctl.entrysize = sizeof(OrgTidEntry);
+		ctl.hcxt = OrgTidContext;
+		org_tid_cache = hash_create("members organization positions", 256, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+}
+
+/*
+ * Put organization org_id's current row (visible to the build's snapshot)
+ * into orgs->slot: at its remembered position if it is still there, else
+ * through the primary key (remembering where).  False if there is none.
+ */
+static bool
+build_fetch_org(BuildScan *orgs, const pg_uuid_t *org_id)
+{
+	OrgTidEntry *e;
+	bool		found;
+	bool		isnull;
+
+	org_tid_prepare();
+	e = hash_search(org_tid_cache, org_id, HASH_ENTER, &found);
+	if (found && build_fetch_tid(orgs, &e->tid))
+	{
+		Datum		d = slot_getattr(orgs->slot, build_rels.org_id_att, &isnull);
+
+		if (!isnull && members_uuid_equal(DatumGetUUIDP(d), org_id))
+			return true;
+	}
+	if (!build_scan_uuid(orgs, org_id))
+	{
+		ItemPointerSetInvalid(&e->tid);
+		return false;
+	}
+	e->tid = orgs->slot->tts_tid;
+	return true;
+}
+
+/*
+ * Put the custom role (org, name) of key into roles->slot: at the position
+ * the role cache remembers if that row is still visible there, else through
+ * (organization_id, name).  False if the role does not exist.
+ */
+static bool
+build_fetch_role(BuildScan *roles, const CustomKey *key)
+{
+	RoleCacheEntry *e = hash_search(role_cache, key, HASH_FIND, NULL);
+	ScanKeyData rkeys[2];
+	bool		isnull;
+
+	if (e != NULL && build_fetch_tid(roles, &e->ctid))
+	{
+		Datum		org = slot_getattr(roles->slot, build_rels.role_org_att, &isnull);
+		Datum		name;
+
+		if (!isnull && members_uuid_equal(DatumGetUUIDP(org), &key->org_id))
+		{
+			name = slot_getattr(roles->slot, build_rels.role_name_att, &isnull);
+			if (!isnull && strcmp(TextDatumGetCString(name), key->name) == 0)
+				return true;
+		}
+	}
+	ScanKeyInit(&rkeys[0], 1, BTEqualStrategyNumber, F_UUID_EQ,
+				UUIDPGetDatum(&key->org_id));
+	ScanKeyEntryInitialize(&rkeys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,
+						   roles->index->rd_indcollation[1], F_TEXTEQ,
+						   CStringGetTextDatum(key->name));
+	index_rescan(roles->scan, rkeys, 2, NULL, 0);
+	return index_getnext_slot(roles->scan, ForwardScanDirection, roles->slot);
+}
+
+/* The stored text[] at attno of the slot's row, as names in build memory. */
+static char **
+slot_names(TupleTableSlot *slot, AttrNumber attno, const char *what, int *n)
+{
+	bool		isnull;
+	Datum		d = slot_getattr(slot, attno, &isnull);
+	ArrayType  *arr;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	arr = DatumGetArrayTypeP(d);
+	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
+		return NULL;
+	return members_text_array(arr, what, n);
+}
+
+/* One membership read by a build (build memory). */
+typedef struct BuildMembership
+{
+	pg_uuid_t	org_id;
+	bool		sharing_disabled;
+	char	  **names;
+	int			nnames;
+	bool		has_custom;		/* names a role that is not built in */
+} BuildMembership;
+
+/*
+ * Read one user and expand it into a subject allocated in cxt, with direct
+ * index scans under the latest snapshot (read_snapshot): the user by its
+ * primary key, its memberships through (user_id, organization_id), so in
+ * organization order, each organization by its primary key (deleted ones
+ * skipped), and each custom role a membership names through
+ * (organization_id, name), parsed only if the role cache does not hold
+ * that row version.  No SPI; the build's scratch memory is freed on return.
  */
 static MembersSubject *
 subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 {
 	MembersSubject *s;
-	MembersUserSwitch sw;
 	Snapshot	snap;
-	Oid			argtypes[1] = {UUIDOID};
-	Datum		values[1];
+	MemoryContext scratch;
+	MemoryContext oldcxt;
 	HASHCTL		ctl;
-	HTAB	   *customs = NULL;
 	HTAB	   *interned;
 	HTAB	   *rolesets;
 	StringInfoData key;
-	char	 ***row_names;
-	int		   *row_nnames;
-	uint64		nmember;
-	SPITupleTable *members_tab;
-	HeapTuple	urow;
-	TupleDesc	udesc;
-	bool		need_custom = false;
+	BuildScan	users = {0};
+	BuildScan	members = {0};
+	BuildScan	orgs = {0};
+	BuildScan	roles = {0};
+	BuildMembership *ms;
+	int			nms = 0;
+	int			mssize = 8;
+	int			ncustom = 0;
+	const MembersPermSet *last_org = NULL;
+	const MembersPermSet *last_member = NULL;
+	bool		exists;
+	bool		isnull;
 
 	s = MemoryContextAllocZero(cxt, sizeof(MembersSubject));
 	s->user_id = *user_id;
 
-	SPI_connect();
-	members_become_owner(&sw);
 	if (!watched_oids_known)
 		learn_watched_oids();
+	if (!build_rels.known && (!watched_oids_known || !learn_build_rels()))
+		elog(ERROR, "permission cache used without the members schema");
 
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "members subject build",
+									ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(scratch);
 	snap = read_snapshot();
-	values[0] = UUIDPGetDatum(user_id);
 
-	/* the user and its memberships of non-deleted organizations */
-	members_plan(&plan_user,
-				 "SELECT u.status, u.deleted, u.rbac_roles, m.organization_id, m.roles, "
-				 "       o.workspace_sharing_disabled "
-				 "FROM members.users u "
-				 "LEFT JOIN (members.organization_members m "
-				 "           JOIN members.organizations o "
-				 "             ON o.id OPERATOR(pg_catalog.=) m.organization_id AND NOT o.deleted) "
-				 "  ON m.user_id OPERATOR(pg_catalog.=) u.id "
-				 "WHERE u.id OPERATOR(pg_catalog.=) $1 "
-				 "ORDER BY m.organization_id",
-				 1, argtypes);
-	if (SPI_execute_snapshot(plan_user, values, NULL, snap, InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read user for the permission cache");
-	members_tab = SPI_tuptable;
-	nmember = SPI_processed;
-
-	if (nmember == 0 ||
-		members_col_bool(members_tab->vals[0], members_tab->tupdesc, "deleted"))
+	/* the user */
+	build_scan_open(&users, watched_oids[WATCHED_USERS], build_rels.users_pkey, snap, 1);
+	exists = build_scan_uuid(&users, user_id);
+	if (!exists ||
+		DatumGetBool(slot_getattr(users.slot, build_rels.user_deleted_att, &isnull)))
 	{
 		s->found = false;
-		strlcpy(s->status, nmember == 0 ? "" : "deleted", sizeof(s->status));
+		strlcpy(s->status, exists ? "deleted" : "", sizeof(s->status));
+		build_scan_close(&users);
 		UnregisterSnapshot(snap);
-		members_restore_user(&sw);
-		SPI_finish();
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(scratch);
 		return s;
 	}
-	urow = members_tab->vals[0];
-	udesc = members_tab->tupdesc;
-	if (members_col_isnull(urow, udesc, "organization_id"))
-		nmember = 0;			/* the LEFT JOIN's lone row: no membership */
-
+	s->found = true;
+	text_to_cstring_buffer(DatumGetTextPP(slot_getattr(users.slot, build_rels.user_status_att,
+													   &isnull)),
+						   s->status, sizeof(s->status));
+	s->active = strcmp(s->status, "active") == 0;
 	{
-		bool		isnull;
-		Datum		d;
 		char	  **names;
 		int			n;
 
-		s->found = true;
-		strlcpy(s->status, members_col_text(urow, udesc, "status"), sizeof(s->status));
-		s->active = strcmp(s->status, "active") == 0;
-
-		d = members_col_datum(urow, udesc, "rbac_roles", &isnull);
-		names = members_text_array(DatumGetArrayTypeP(d), "rbac_roles", &n);
+		names = slot_names(users.slot, build_rels.user_roles_att, "rbac_roles", &n);
 		s->site_roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
 		for (int i = 0; i <= n; i++)
 		{
@@ -1369,103 +1634,79 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 			s->nsite_roles++;
 		}
 	}
+	build_scan_close(&users);
 
-	/*
-	 * Each membership's stored role names, read once (build memory); does
-	 * any of them name a role that is not built in?
-	 */
-	row_names = palloc(sizeof(char **) * Max(nmember, 1));
-	row_nnames = palloc(sizeof(int) * Max(nmember, 1));
-	for (uint64 i = 0; i < nmember; i++)
+	/* the memberships of non-deleted organizations, in organization order */
+	ms = palloc(sizeof(BuildMembership) * mssize);
+	build_scan_open(&members, watched_oids[WATCHED_MEMBERS], build_rels.members_by_user, snap, 1);
+	build_scan_open(&orgs, watched_oids[WATCHED_ORGS], build_rels.orgs_pkey, snap, 1);
+	for (bool more = build_scan_uuid(&members, user_id); more;
+		 more = index_getnext_slot(members.scan, ForwardScanDirection, members.slot))
 	{
-		bool		isnull;
-		ArrayType  *arr = DatumGetArrayTypeP(members_col_datum(members_tab->vals[i],
-																  members_tab->tupdesc,
-																  "roles", &isnull));
+		BuildMembership *m;
+		pg_uuid_t	org_id;
 
 		CHECK_FOR_INTERRUPTS();
-		row_names[i] = NULL;
-		row_nnames[i] = 0;
-		if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
+		org_id = *DatumGetUUIDP(slot_getattr(members.slot, build_rels.member_org_att, &isnull));
+		if (!build_fetch_org(&orgs, &org_id) ||
+			DatumGetBool(slot_getattr(orgs.slot, build_rels.org_deleted_att, &isnull)))
 			continue;
-		row_names[i] = members_text_array(arr, "roles", &row_nnames[i]);
-		for (int j = 0; j < row_nnames[i] && !need_custom; j++)
-			if (members_builtin_role(row_names[i][j], MEMBERS_SCOPE_ORG, false) == NULL)
-				need_custom = true;
-	}
-
-	if (need_custom)
-	{
-		/* custom roles named in the user's memberships */
-		members_plan(&plan_custom_roles,
-					 "SELECT c.organization_id, c.name, c.display_name, c.org_permissions, "
-					 "       c.xmin AS row_xmin, c.ctid AS row_ctid "
-					 "FROM members.custom_roles c "
-					 "JOIN members.organization_members m "
-					 "  ON m.organization_id OPERATOR(pg_catalog.=) c.organization_id "
-					 " AND c.name OPERATOR(pg_catalog.=) ANY (m.roles) "
-					 "WHERE m.user_id OPERATOR(pg_catalog.=) $1",
-					 1, argtypes);
-		if (SPI_execute_snapshot(plan_custom_roles, values, NULL, snap, InvalidSnapshot,
-								 true, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read custom roles for the permission cache");
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(CustomKey);
-		ctl.entrysize = sizeof(CustomEntry);
-		ctl.hcxt = CurrentMemoryContext;
-		customs = hash_create("members custom roles (build)", 64, &ctl,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		role_cache_prepare(SPI_processed);
-		for (uint64 i = 0; i < SPI_processed; i++)
+		if (nms == mssize)
 		{
-			RoleCacheEntry *r;
-			CustomEntry *e;
-			bool		found;
-
-			CHECK_FOR_INTERRUPTS();
-			r = role_cache_lookup(SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
-			e = hash_search(customs, &r->key, HASH_ENTER, &found);
-			if (found)
-				continue;
-			e->perms = members_permlist_copy(cxt, r->perms);
-			e->set = &r->set;
-			e->display_name = MemoryContextStrdup(cxt, r->display_name);
+			mssize *= 2;
+			ms = repalloc(ms, sizeof(BuildMembership) * mssize);
 		}
+		m = &ms[nms++];
+		m->org_id = org_id;
+		m->sharing_disabled = DatumGetBool(slot_getattr(orgs.slot, build_rels.org_sharing_att,
+														&isnull));
+		m->names = slot_names(members.slot, build_rels.member_roles_att, "roles", &m->nnames);
+		m->has_custom = false;
+		for (int j = 0; j < m->nnames; j++)
+			if (members_builtin_role(m->names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+			{
+				m->has_custom = true;
+				ncustom++;
+			}
+	}
+	build_scan_close(&orgs);
+	build_scan_close(&members);
+
+	/* custom roles are looked up as the role sets naming them are expanded */
+	if (ncustom > 0)
+	{
+		build_scan_open(&roles, watched_oids[WATCHED_ROLES], build_rels.roles_by_name, snap, 2);
+		role_cache_prepare(ncustom);
 	}
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(MembersPermSet);
 	ctl.entrysize = sizeof(InternEntry);
-	ctl.hcxt = CurrentMemoryContext;
+	ctl.hcxt = scratch;
 	interned = hash_create("members interned permission sets (build)", 64, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint32);
 	ctl.entrysize = sizeof(RoleSetBucket);
-	ctl.hcxt = CurrentMemoryContext;
+	ctl.hcxt = scratch;
 	rolesets = hash_create("members role sets (build)", 64, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
-	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nmember, 1));
+	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nms, 1));
 	initStringInfo(&key);
-	for (uint64 i = 0; i < nmember; i++)
+	for (int i = 0; i < nms; i++)
 	{
-		HeapTuple	row = members_tab->vals[i];
-		TupleDesc	desc = members_tab->tupdesc;
 		MembersSubjectOrg *o = &s->orgs[s->norgs];
-		char	  **names;
-		int			n;
+		char	  **names = ms[i].names;
+		int			n = ms[i].nnames;
 		uint32		h;
 		RoleSetBucket *bucket;
 		RoleSetEntry *rs;
 		bool		found;
 
 		CHECK_FOR_INTERRUPTS();
-		o->org_id = members_col_uuid(row, desc, "organization_id");
-		o->sharing_disabled = members_col_bool(row, desc, "workspace_sharing_disabled");
-		names = row_names[i];
-		n = row_nnames[i];
+		o->org_id = ms[i].org_id;
+		o->sharing_disabled = ms[i].sharing_disabled;
 
 		/*
 		 * The role set's key: the names and the switch, and for custom
@@ -1476,7 +1717,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		{
 			appendStringInfoString(&key, names[j]);
 			appendStringInfoChar(&key, '\0');
-			if (customs != NULL && members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
+			if (ms[i].has_custom && members_builtin_role(names[j], MEMBERS_SCOPE_ORG, false) == NULL)
 				appendBinaryStringInfo(&key, (const char *) o->org_id.data, UUID_LEN);
 		}
 		appendStringInfoChar(&key, o->sharing_disabled ? 'd' : 'e');
@@ -1531,25 +1772,24 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 				else
 				{
 					CustomKey	ckey;
-					CustomEntry *e;
+					RoleCacheEntry *r;
 
-					if (customs == NULL)
-						continue;
+					/* custom role of this organization, if it exists */
 					memset(&ckey, 0, sizeof(ckey));
 					ckey.org_id = o->org_id;
 					strlcpy(ckey.name, name, sizeof(ckey.name));
-					e = hash_search(customs, &ckey, HASH_FIND, NULL);
-					if (e == NULL)
+					if (!build_fetch_role(&roles, &ckey))
 						continue;	/* deleted or unknown custom role: dropped */
-					members_permset_union(&orgset, e->set);
+					r = role_cache_lookup(&ckey, roles.slot);
+					members_permset_union(&orgset, &r->set);
 					hr->name = MemoryContextStrdup(cxt, name);
-					hr->custom_org = e->perms;
-					hr->display_name = e->display_name;
+					hr->custom_org = members_permlist_copy(cxt, r->perms);
+					hr->display_name = MemoryContextStrdup(cxt, r->display_name);
 				}
 				rs->nroles++;
 			}
-			rs->org = intern_set(interned, &orgset, cxt);
-			rs->member = intern_set(interned, &memberset, cxt);
+			rs->org = intern_set(interned, &orgset, cxt, &last_org);
+			rs->member = intern_set(interned, &memberset, cxt, &last_member);
 			rs->site_extra = NULL;
 			rs->user_extra = NULL;
 			if (!members_permset_is_empty(&site_extra))
@@ -1574,6 +1814,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		o->roles = rs->roles;
 		s->norgs++;
 	}
+	build_scan_close(&roles);
 
 	/* the hash index over the organizations (load factor at most 1/2) */
 	if (s->norgs > 0)
@@ -1596,8 +1837,8 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	}
 
 	UnregisterSnapshot(snap);
-	members_restore_user(&sw);
-	SPI_finish();
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(scratch);
 	return s;
 }
 
@@ -1951,8 +2192,8 @@ log_prune(void)
  * replication apply worker fires it too).  Appends what the row names (a
  * user; an organization; a custom role of an organization) to
  * members.subject_changes, unless an UPDATE left every column a subject
- * depends on as it was, and registers a relcache invalidation of the log,
- * which every backend acts on once the transaction commits (and this one
+ * depends on as it was, and registers a relcache invalidation of the log's
+ * signal relation (log_signal_oid), which every backend acts on once the transaction commits (and this one
  * at its next command, and again when a subtransaction rolls back).
  */
 Datum
@@ -1994,9 +2235,10 @@ members_log_subject_change(PG_FUNCTION_ARGS)
 			return PointerGetDatum(NULL);
 	}
 
-	logrel = get_relname_relid("subject_changes", RelationGetNamespace(rel));
+	/* the log's signal relation (see log_signal_oid) */
+	logrel = get_relname_relid("subject_changes_seq_idx", RelationGetNamespace(rel));
 	if (!OidIsValid(logrel))
-		elog(ERROR, "members.subject_changes does not exist");
+		elog(ERROR, "members.subject_changes_seq_idx does not exist");
 
 	SPI_connect();
 	members_become_owner(&sw);

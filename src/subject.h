@@ -17,7 +17,8 @@
  *    UPDATEs that leave every column a subject reads unchanged log nothing.
  *    Organizations and roles are resolved to users when the log is read,
  *    with the latest snapshot.  Nothing else leaves the other subjects.
- * 2. When.  The trigger registers a relcache invalidation of the log; each
+ * 2. When.  The trigger registers a relcache invalidation of the log's seq
+ *    index (the signal: plans on the log stay valid); each
  *    backend accepts invalidations once per top-level statement (a counter
  *    advanced by planner, executor-start and utility hooks at nesting
  *    level 0, so statements of one client message are told apart) and
