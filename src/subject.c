@@ -145,6 +145,7 @@ static Oid	log_oid = InvalidOid;	/* members.subject_changes, if installed */
  * readers' queries), which are planned against the table's relcache entry.
  */
 static Oid	log_signal_oid = InvalidOid;
+static bool log_signal_stale = false;	/* the log's indexes may have changed */
 static bool watched_oids_known = false;
 
 /*
@@ -314,9 +315,31 @@ subject_relcache_callback(Datum arg, Oid relid)
 	}
 	else if (OidIsValid(log_oid) && (relid == log_signal_oid || relid == log_oid))
 	{
+		/* the log itself: an index created or dropped changes the signal */
+		if (relid == log_oid)
+			log_signal_stale = true;
 		log_inval_pending = true;
 		cache_generation++;
 	}
+}
+
+/*
+ * Look up the change log's signal relation (catalog access): its seq index,
+ * or the log itself when the index was dropped.  Relearned at the next
+ * boundary after any relcache invalidation of the log, so that signals on
+ * a re-created index are heard; one missed in between is covered by the
+ * log read that the log's own invalidation already asked for.
+ */
+static void
+learn_log_signal(void)
+{
+	log_signal_stale = false;
+	log_signal_oid = InvalidOid;
+	if (!OidIsValid(log_oid))
+		return;
+	log_signal_oid = get_relname_relid("subject_changes_seq_idx", get_rel_namespace(log_oid));
+	if (!OidIsValid(log_signal_oid))
+		log_signal_oid = log_oid;
 }
 
 /* Look up the watched tables' and the change log's oids (catalog access). */
@@ -330,7 +353,7 @@ learn_watched_oids(void)
 	for (int i = 0; i < NUM_WATCHED_TABLES; i++)
 		watched_oids[i] = get_relname_relid(watched_tables[i], nsp);
 	log_oid = get_relname_relid("subject_changes", nsp);
-	log_signal_oid = get_relname_relid("subject_changes_seq_idx", nsp);
+	learn_log_signal();
 	watched_oids_known = true;
 }
 
@@ -1084,6 +1107,8 @@ log_read(void)
 static void
 apply_pending(void)
 {
+	if (log_signal_stale && watched_oids_known)
+		learn_log_signal();
 	if (inval_pending)
 	{
 		inval_pending = false;
@@ -1325,7 +1350,11 @@ learn_build_rels(void)
 	build_rels.roles_by_name = get_relname_relid("custom_roles_name_org_idx", nsp);
 	if (!OidIsValid(build_rels.users_pkey) || !OidIsValid(build_rels.members_by_user) ||
 		!OidIsValid(build_rels.orgs_pkey) || !OidIsValid(build_rels.roles_by_name))
-		elog(ERROR, "members tables lack the indexes the permission cache reads");
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("an index of the members tables is missing"),
+				 errdetail("Permission checks read users_pkey, organization_members_user_id_idx, organizations_pkey and custom_roles_name_org_idx."),
+				 errhint("Create the missing index again as the extension script defines it.")));
 #define ATT(field, table, col) \
 	do { \
 		build_rels.field = get_attnum(watched_oids[table], col); \
@@ -2238,7 +2267,9 @@ members_log_subject_change(PG_FUNCTION_ARGS)
 	/* the log's signal relation (see log_signal_oid) */
 	logrel = get_relname_relid("subject_changes_seq_idx", RelationGetNamespace(rel));
 	if (!OidIsValid(logrel))
-		elog(ERROR, "members.subject_changes_seq_idx does not exist");
+		logrel = get_relname_relid("subject_changes", RelationGetNamespace(rel));
+	if (!OidIsValid(logrel))
+		elog(ERROR, "members.subject_changes does not exist");
 
 	SPI_connect();
 	members_become_owner(&sw);
