@@ -566,13 +566,18 @@ members_builtin_role(const char *name, MembersRoleScope scope,
 {
 	int			count = members_builtin_role_count(scope);
 
+	char		first;
+
 	if (name == NULL)
 		return NULL;
+	/* built-in names are lower case: the first letter rules most out */
+	first = pg_tolower((unsigned char) name[0]);
 	for (int i = 0; i < count; i++)
 	{
 		int			slot = scope_slot(scope, i, sharing_disabled);
 
-		if (pg_strcasecmp(builtin_roles[slot].name, name) == 0)
+		if (builtin_roles[slot].name[0] == first &&
+			pg_strcasecmp(builtin_roles[slot].name, name) == 0)
 			return &builtin_roles[slot];
 	}
 	return NULL;
