@@ -76,6 +76,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
@@ -105,6 +106,7 @@
 #include "utils/rel.h"
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/xid8.h"
 #include "storage/bufmgr.h"
 #include "storage/itemptr.h"
@@ -139,13 +141,18 @@ static Oid	watched_oids[NUM_WATCHED_TABLES];
 static Oid	log_oid = InvalidOid;	/* members.subject_changes, if installed */
 
 /*
- * The relation whose relcache invalidation says "the log has news": the
- * log's seq index, not the log itself, so that a write does not also
- * invalidate every cached plan on the log (the writers' INSERT and the
- * readers' queries), which are planned against the table's relcache entry.
+ * The relation whose relcache invalidation says "the log has news"
+ * (signal_relation): the log's TOAST table, which no backend opens (the
+ * log's values are never toasted: a role name is at most 32 bytes), so
+ * that delivering the signal costs a backend nothing but the callback.
+ * Not the log itself: that would also invalidate every cached plan on the
+ * log (the writers' INSERT, the readers' queries) and make every reader
+ * rebuild the log's relcache entry; not its index, which every reader
+ * opens and would have to rebuild.  Without a TOAST table, the seq index,
+ * and without that, the log.
  */
 static Oid	log_signal_oid = InvalidOid;
-static bool log_signal_stale = false;	/* the log's indexes may have changed */
+static bool log_signal_stale = false;	/* the log was rewritten or its indexes changed */
 static bool watched_oids_known = false;
 
 /*
@@ -324,22 +331,40 @@ subject_relcache_callback(Datum arg, Oid relid)
 }
 
 /*
- * Look up the change log's signal relation (catalog access): its seq index,
- * or the log itself when the index was dropped.  Relearned at the next
- * boundary after any relcache invalidation of the log, so that signals on
- * a re-created index are heard; one missed in between is covered by the
- * log read that the log's own invalidation already asked for.
+ * The signal relation of change log logrelid (see log_signal_oid): its
+ * TOAST table, else its seq index, else the log itself (catalog access).
+ */
+static Oid
+signal_relation(Oid logrelid)
+{
+	HeapTuple	tup;
+	Oid			toast = InvalidOid;
+	Oid			idx;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(logrelid));
+	if (HeapTupleIsValid(tup))
+	{
+		toast = ((Form_pg_class) GETSTRUCT(tup))->reltoastrelid;
+		ReleaseSysCache(tup);
+	}
+	if (OidIsValid(toast))
+		return toast;
+	idx = get_relname_relid("subject_changes_seq_idx", get_rel_namespace(logrelid));
+	return OidIsValid(idx) ? idx : logrelid;
+}
+
+/*
+ * Look up the change log's signal relation (catalog access).  Relearned at
+ * the next boundary after any relcache invalidation of the log (a rewrite
+ * gives it a new TOAST table; an index may come or go), so that signals on
+ * the new relation are heard; one missed in between is covered by the log
+ * read that the log's own invalidation already asked for.
  */
 static void
 learn_log_signal(void)
 {
 	log_signal_stale = false;
-	log_signal_oid = InvalidOid;
-	if (!OidIsValid(log_oid))
-		return;
-	log_signal_oid = get_relname_relid("subject_changes_seq_idx", get_rel_namespace(log_oid));
-	if (!OidIsValid(log_signal_oid))
-		log_signal_oid = log_oid;
+	log_signal_oid = OidIsValid(log_oid) ? signal_relation(log_oid) : InvalidOid;
 }
 
 /* Look up the watched tables' and the change log's oids (catalog access). */
@@ -355,6 +380,13 @@ learn_watched_oids(void)
 	log_oid = get_relname_relid("subject_changes", nsp);
 	learn_log_signal();
 	watched_oids_known = true;
+}
+
+/* See subject.h. */
+bool
+members_subject_is_log_relation(Oid relid)
+{
+	return OidIsValid(relid) && (relid == log_oid || relid == log_signal_oid);
 }
 
 /* See subject.h. */
@@ -2264,10 +2296,7 @@ members_log_subject_change(PG_FUNCTION_ARGS)
 			return PointerGetDatum(NULL);
 	}
 
-	/* the log's signal relation (see log_signal_oid) */
-	logrel = get_relname_relid("subject_changes_seq_idx", RelationGetNamespace(rel));
-	if (!OidIsValid(logrel))
-		logrel = get_relname_relid("subject_changes", RelationGetNamespace(rel));
+	logrel = get_relname_relid("subject_changes", RelationGetNamespace(rel));
 	if (!OidIsValid(logrel))
 		elog(ERROR, "members.subject_changes does not exist");
 
@@ -2284,7 +2313,8 @@ members_log_subject_change(PG_FUNCTION_ARGS)
 	members_restore_user(&sw);
 	SPI_finish();
 
-	CacheInvalidateRelcacheByRelid(logrel);
+	/* the log is locked now: its signal relation cannot change under us */
+	CacheInvalidateRelcacheByRelid(signal_relation(logrel));
 	wrote_lxid = MyProc->lxid;
 	return PointerGetDatum(NULL);
 }

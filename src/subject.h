@@ -17,8 +17,9 @@
  *    UPDATEs that leave every column a subject reads unchanged log nothing.
  *    Organizations and roles are resolved to users when the log is read,
  *    with the latest snapshot.  Nothing else leaves the other subjects.
- * 2. When.  The trigger registers a relcache invalidation of the log's seq
- *    index (the signal: plans on the log stay valid); each
+ * 2. When.  The trigger registers a relcache invalidation of the log's
+ *    TOAST table (the signal: no backend opens it, and the plans on the log
+ *    stay valid); each
  *    backend accepts invalidations once per top-level statement (a counter
  *    advanced by planner, executor-start and utility hooks at nesting
  *    level 0, so statements of one client message are told apart) and
@@ -95,6 +96,13 @@ typedef struct MembersSubject
 								 * orgs, -1 for an empty slot; NULL if no orgs */
 	int8	   *anyorg;			/* lazily: [2][SLOTS][ACTIONS] max votes */
 } MembersSubject;
+
+/*
+ * Is relid the change log or its signal relation (as last learned)?  For
+ * other relcache callbacks, which need not act on the signal.  No catalog
+ * access.
+ */
+extern bool members_subject_is_log_relation(Oid relid);
 
 /* Register the invalidation callbacks; called from _PG_init. */
 extern void members_subject_cache_init(void);

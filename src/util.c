@@ -29,6 +29,7 @@
 #include "utils/inval.h"
 #include "utils/rel.h"
 
+#include "subject.h"
 #include "util.h"
 
 /*
@@ -42,10 +43,16 @@
 static Oid	cached_owner = InvalidOid;
 static bool owner_callback_registered = false;
 
-/* Relcache invalidation callback: forget the cached owner. */
+/*
+ * Relcache invalidation callback: forget the cached owner, except on the
+ * change log and its signal, which every write to a members table
+ * invalidates (an owner change also invalidates the other tables).
+ */
 static void
 owner_relcache_callback(Datum arg, Oid relid)
 {
+	if (members_subject_is_log_relation(relid))
+		return;
 	members_util_reset();
 }
 
