@@ -84,8 +84,8 @@ VACUUM FULL members.organizations;
 SELECT * FROM pg_temp.ann();
 SELECT pg_temp.mark();
 
--- the custom roles truncated (this file runs last: other files' roles go
--- too; TRUNCATE fires no row trigger, so ann still names the role), then
+-- the custom roles truncated (the earlier files' roles go too; TRUNCATE
+-- fires no row trigger, so ann still names the role), then
 -- the role created once more
 TRUNCATE members.custom_roles;
 SELECT * FROM pg_temp.ann();

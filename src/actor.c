@@ -163,6 +163,7 @@ assign_actor(const char *newval, void *extra)
 	actor_is_set = ex != NULL && ex->is_set;
 	if (actor_is_set)
 		actor_uuid = ex->id;
+	members_subject_stamp++;	/* decisions kept for another actor are void */
 }
 
 /* See actor.h. */
@@ -227,6 +228,7 @@ members_actor_init(void)
 		{
 			actor_is_set = true;
 			actor_uuid = id;
+			members_subject_stamp++;
 		}
 		pfree(inherited);
 	}

@@ -20,12 +20,13 @@
  */
 #include "postgres.h"
 
-#include "miscadmin.h"
-
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "nodes/primnodes.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
@@ -56,6 +57,24 @@ typedef struct NameCache
 								 * site: parsed once */
 	char		aname[64];
 	char		rname[64];
+
+	/*
+	 * authorize's last decision at this call site, for the subject memo_s
+	 * while members_subject_stamp is memo_stamp (see subject.h): a listing
+	 * reads rows grouped by organization, so consecutive calls mostly ask
+	 * the same question.
+	 */
+	const MembersSubject *memo_s;	/* NULL: no decision kept */
+	uint64		memo_stamp;
+	LocalTransactionId memo_lxid;
+	TimestampTz memo_stmt;		/* statement start of the kept decision */
+	int			memo_action;
+	int			memo_resource;
+	MembersObject memo_obj;		/* org and owner point to the copies below */
+	bool		memo_site;		/* settled at site level: for any object */
+	pg_uuid_t	memo_org;
+	pg_uuid_t	memo_owner;
+	bool		memo_allowed;
 } NameCache;
 
 /* See authz.h. */
@@ -241,6 +260,54 @@ object_args(FunctionCallInfo fcinfo, int first, int resource, MembersObject *obj
 				 errdetail("any_org asks whether the action is allowed in at least one organization; pass organization_id NULL.")));
 }
 
+/* Is the optional uuid a the same as b (both absent, or equal)? */
+static inline bool
+same_uuid(const pg_uuid_t *a, const pg_uuid_t *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return memcmp(a->data, b->data, UUID_LEN) == 0;
+}
+
+/* Does the call site's kept decision answer this question? */
+static inline bool
+same_question(const NameCache *nc, int action, const MembersObject *obj)
+{
+	return nc->memo_action == action && nc->memo_resource == obj->resource &&
+		nc->memo_obj.any_org == obj->any_org &&
+		same_uuid(nc->memo_obj.org, obj->org) &&
+		same_uuid(nc->memo_obj.owner, obj->owner);
+}
+
+/*
+ * Keep the decision allowed for subject s at this call site; site_settled:
+ * the site level decided it (it holds for every object of the type).
+ */
+static inline void
+remember_decision(NameCache *nc, const MembersSubject *s, int action,
+				  const MembersObject *obj, bool allowed, bool site_settled)
+{
+	nc->memo_s = s;
+	nc->memo_stamp = members_subject_stamp;
+	nc->memo_lxid = MyProc->lxid;
+	nc->memo_stmt = GetCurrentStatementStartTimestamp();
+	nc->memo_action = action;
+	nc->memo_resource = obj->resource;
+	nc->memo_obj = *obj;
+	if (obj->org != NULL)
+	{
+		nc->memo_org = *obj->org;
+		nc->memo_obj.org = &nc->memo_org;
+	}
+	if (obj->owner != NULL)
+	{
+		nc->memo_owner = *obj->owner;
+		nc->memo_obj.owner = &nc->memo_owner;
+	}
+	nc->memo_allowed = allowed;
+	nc->memo_site = site_settled;
+}
+
 /*
  * SQL: members.authorize(action, resource_type, organization_id, owner_id,
  * any_org) returns boolean.  May the current actor do it?
@@ -255,6 +322,37 @@ members_authorize(PG_FUNCTION_ARGS)
 	pg_uuid_t	actor_id;
 	const MembersSubject *s;
 
+	/*
+	 * The hottest path: the same question as this call site's last one, for
+	 * the same subject and actor, within the same statement (see
+	 * members_subject_stamp), in a transaction that has not written the
+	 * members tables.
+	 */
+	{
+		NameCache  *nc = (NameCache *) fcinfo->flinfo->fn_extra;
+
+		if (nc != NULL && nc->fixed && nc->memo_s != NULL &&
+			nc->memo_stamp == members_subject_stamp &&
+			nc->memo_lxid == MyProc->lxid &&
+			members_subject_wrote_lxid != MyProc->lxid &&
+			nc->memo_stmt == GetCurrentStatementStartTimestamp())
+		{
+			const pg_uuid_t *org = uuid_arg(fcinfo, 2);
+			bool		any_org = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
+
+			/*
+			 * A site-level vote settles every object alike (members_decide's
+			 * first step); an object with both any_org and an organization
+			 * still goes the long way, to its error.
+			 */
+			if (nc->memo_site ? !(any_org && org != NULL) :
+				(same_uuid(nc->memo_obj.org, org) &&
+				 same_uuid(nc->memo_obj.owner, uuid_arg(fcinfo, 3)) &&
+				 nc->memo_obj.any_org == any_org))
+				PG_RETURN_BOOL(nc->memo_allowed);
+		}
+	}
+
 	parse_names(fcinfo, 0, 1, &action, &resource);
 	object_args(fcinfo, 2, resource, &obj);
 
@@ -268,10 +366,18 @@ members_authorize(PG_FUNCTION_ARGS)
 		s = members_subject_get(&actor_id);
 		if (likely(s->found && s->active))
 		{
+			NameCache  *nc = (NameCache *) fcinfo->flinfo->fn_extra;
 			MembersDecision d;
+			bool		allowed;
 
+			if (nc->memo_s == s && nc->memo_stamp == members_subject_stamp &&
+				same_question(nc, action, &obj))
+				PG_RETURN_BOOL(nc->memo_allowed);
 			/* inlined: the warm path makes no call after the cache lookup */
-			PG_RETURN_BOOL(members_decide(s, action, &obj, false, &d));
+			allowed = members_decide(s, action, &obj, false, &d);
+			remember_decision(nc, s, action, &obj, allowed,
+							  d.vote[MEMBERS_LEVEL_SITE] != 0);
+			PG_RETURN_BOOL(allowed);
 		}
 	}
 	members_current_actor(&actor);

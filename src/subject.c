@@ -121,6 +121,9 @@ PG_FUNCTION_INFO_V1(members_log_subject_change);
 PG_FUNCTION_INFO_V1(members_subject_cache_info);
 PG_FUNCTION_INFO_V1(members_subject_cache_clear);
 
+/* See subject.h. */
+uint64		members_subject_stamp = 0;
+
 /*---- GUC variables ----*/
 
 static int	subject_cache_size = 1000;
@@ -262,7 +265,7 @@ static CommandId sync_cid = InvalidCommandId;
 static SubTransactionId sync_subxid = InvalidSubTransactionId;
 
 /* The last transaction of this backend that wrote a watched table. */
-static LocalTransactionId wrote_lxid = InvalidLocalTransactionId;
+LocalTransactionId members_subject_wrote_lxid = InvalidLocalTransactionId;
 
 /* Prepared plans. */
 static SPIPlanPtr plan_log_read = NULL;
@@ -395,6 +398,7 @@ members_subject_cache_reset(void)
 {
 	if (SubjectCacheContext != NULL)
 		MemoryContextReset(SubjectCacheContext);
+	members_subject_stamp++;
 	subject_hash = NULL;
 	last_subject = NULL;
 	cache_valid = true;
@@ -427,7 +431,10 @@ subject_planner(Query *parse, const char *query_string, int cursorOptions,
 	PlannedStmt *result;
 
 	if (starting_top_level())
+	{
 		statement_number++;
+		members_subject_stamp++;
+	}
 	nesting_level++;
 	PG_TRY();
 	{
@@ -449,7 +456,10 @@ static void
 subject_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	if (starting_top_level())
+	{
 		statement_number++;
+		members_subject_stamp++;
+	}
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
@@ -502,7 +512,10 @@ subject_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					   DestReceiver *dest, QueryCompletion *qc)
 {
 	if (nesting_level == 0 && context == PROCESS_UTILITY_TOPLEVEL)
+	{
 		statement_number++;
+		members_subject_stamp++;
+	}
 	nesting_level++;
 	PG_TRY();
 	{
@@ -574,6 +587,7 @@ cache_drop_user(const pg_uuid_t *user_id)
 	if (last_subject == s)
 		last_subject = NULL;
 	MemoryContextDelete(GetMemoryChunkContext(s));
+	members_subject_stamp++;
 	stats.targeted++;
 }
 
@@ -1175,7 +1189,7 @@ members_subject_cache_sync(void)
 		 * watched tables take effect before it ends: from the next command
 		 * on, and at once when a subtransaction rolls back.
 		 */
-		if (likely(wrote_lxid != lxid))
+		if (likely(members_subject_wrote_lxid != lxid))
 			return;
 		cid = GetCurrentCommandId(false);
 		subxid = GetCurrentSubTransactionId();
@@ -1931,6 +1945,7 @@ cache_insert(MembersSubject *s)
 	}
 	e = hash_search(subject_hash, &s->user_id, HASH_ENTER, NULL);
 	e->subject = s;
+	members_subject_stamp++;
 }
 
 /*
@@ -2038,7 +2053,7 @@ members_subject_get(const pg_uuid_t *user_id)
 	cache_valid = !keep_invalid;
 	last_subject = s;
 	/* built from this transaction's own uncommitted writes: see own_note */
-	if (wrote_lxid == MyProc->lxid)
+	if (members_subject_wrote_lxid == MyProc->lxid)
 		own_note(user_id);
 	return s;
 }
@@ -2111,7 +2126,7 @@ members_invalidate_subject_cache(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("members.invalidate_subject_cache() must be called as a trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
-	wrote_lxid = MyProc->lxid;
+	members_subject_wrote_lxid = MyProc->lxid;
 	return PointerGetDatum(NULL);
 }
 
@@ -2315,7 +2330,7 @@ members_log_subject_change(PG_FUNCTION_ARGS)
 
 	/* the log is locked now: its signal relation cannot change under us */
 	CacheInvalidateRelcacheByRelid(signal_relation(logrel));
-	wrote_lxid = MyProc->lxid;
+	members_subject_wrote_lxid = MyProc->lxid;
 	return PointerGetDatum(NULL);
 }
 

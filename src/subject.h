@@ -98,6 +98,21 @@ typedef struct MembersSubject
 } MembersSubject;
 
 /*
+ * Advanced whenever a subject enters or leaves this backend's cache (and
+ * when the cache is emptied), at the start of every top-level statement,
+ * and whenever members.actor changes.  While it stays the same, within one
+ * transaction and client message, and while the transaction has not
+ * written a watched table (members_subject_wrote_lxid), a lookup would
+ * accept no invalidation and return the same, unchanged subject (subjects
+ * are never modified once built) for the same actor: so a caller may keep
+ * a decision it derived (authorize's per-call-site memo).
+ */
+extern uint64 members_subject_stamp;
+
+/* The last transaction of this backend that wrote a watched table. */
+extern LocalTransactionId members_subject_wrote_lxid;
+
+/*
  * Is relid the change log or its signal relation (as last learned)?  For
  * other relcache callbacks, which need not act on the signal.  No catalog
  * access.
