@@ -33,6 +33,15 @@ SELECT count(*) FILTER (WHERE members.authorize('read', 'audit_log', org) IS DIS
                         members.authorize_user('44000000-0000-0000-0000-0000000000b1', 'read', 'audit_log', org)) AS wrong
   FROM (SELECT org FROM objs ORDER BY n, org) s;
 
+-- a call site whose questions keep changing stops using the memo for a
+-- while (src/authz.c, MEMO_MAX_MISSES), then uses it again: 10,000 rows,
+-- alternating organizations first, then grouped, still the truth
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE members.authorize('read', 'audit_log', org) IS DISTINCT FROM
+                        members.authorize_user('44000000-0000-0000-0000-0000000000b1', 'read', 'audit_log', org)) AS wrong
+  FROM (SELECT org FROM (SELECT n, org FROM objs) o, generate_series(1, 834) k
+        ORDER BY CASE WHEN k <= 100 THEN k ELSE 1000 END, CASE WHEN k <= 100 THEN n ELSE 0 END, org, k) s;
+
 -- the actor changed in the middle of a statement (set_config before the
 -- check on each row): each row is decided for its own actor
 SELECT u.username,

@@ -72,6 +72,8 @@ typedef struct NameCache
 	int			memo_resource;
 	MembersObject memo_obj;		/* org and owner point to the copies below */
 	bool		memo_site;		/* settled at site level: for any object */
+	int			memo_misses;	/* consecutive calls the memo did not answer */
+	int			memo_off;		/* calls left without the memo */
 	pg_uuid_t	memo_org;
 	pg_uuid_t	memo_owner;
 	bool		memo_allowed;
@@ -260,6 +262,13 @@ object_args(FunctionCallInfo fcinfo, int first, int resource, MembersObject *obj
 				 errdetail("any_org asks whether the action is allowed in at least one organization; pass organization_id NULL.")));
 }
 
+/*
+ * authorize's memo: after MEMO_MAX_MISSES consecutive calls it did not
+ * answer, a call site goes MEMO_OFF_CALLS calls without it.
+ */
+#define MEMO_MAX_MISSES 64
+#define MEMO_OFF_CALLS 4096
+
 /* Is the optional uuid a the same as b (both absent, or equal)? */
 static inline bool
 same_uuid(const pg_uuid_t *a, const pg_uuid_t *b)
@@ -289,8 +298,8 @@ remember_decision(NameCache *nc, const MembersSubject *s, int action,
 {
 	nc->memo_s = s;
 	nc->memo_stamp = members_subject_stamp;
-	nc->memo_lxid = MyProc->lxid;
-	nc->memo_stmt = GetCurrentStatementStartTimestamp();
+	nc->memo_lxid = members_subject_sync_lxid;	/* current: s was just looked up */
+	nc->memo_stmt = members_subject_sync_stmt;
 	nc->memo_action = action;
 	nc->memo_resource = obj->resource;
 	nc->memo_obj = *obj;
@@ -331,11 +340,10 @@ members_authorize(PG_FUNCTION_ARGS)
 	{
 		NameCache  *nc = (NameCache *) fcinfo->flinfo->fn_extra;
 
-		if (nc != NULL && nc->fixed && nc->memo_s != NULL &&
-			nc->memo_stamp == members_subject_stamp &&
-			nc->memo_lxid == MyProc->lxid &&
-			members_subject_wrote_lxid != MyProc->lxid &&
-			nc->memo_stmt == GetCurrentStatementStartTimestamp())
+		if (nc != NULL && nc->memo_off > 0)
+			nc->memo_off--;
+		else if (nc != NULL && nc->fixed && nc->memo_s != NULL &&
+				 nc->memo_stamp == members_subject_stamp)
 		{
 			const pg_uuid_t *org = uuid_arg(fcinfo, 2);
 			bool		any_org = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
@@ -343,13 +351,20 @@ members_authorize(PG_FUNCTION_ARGS)
 			/*
 			 * A site-level vote settles every object alike (members_decide's
 			 * first step); an object with both any_org and an organization
-			 * still goes the long way, to its error.
+			 * still goes the long way, to its error.  The object first: it
+			 * is what differs when a scan asks about another row.
 			 */
-			if (nc->memo_site ? !(any_org && org != NULL) :
-				(same_uuid(nc->memo_obj.org, org) &&
-				 same_uuid(nc->memo_obj.owner, uuid_arg(fcinfo, 3)) &&
-				 nc->memo_obj.any_org == any_org))
+			if ((nc->memo_site ? !(any_org && org != NULL) :
+				 (same_uuid(nc->memo_obj.org, org) &&
+				  same_uuid(nc->memo_obj.owner, uuid_arg(fcinfo, 3)) &&
+				  nc->memo_obj.any_org == any_org)) &&
+				nc->memo_lxid == MyProc->lxid &&
+				members_subject_wrote_lxid != MyProc->lxid &&
+				nc->memo_stmt == GetCurrentStatementStartTimestamp())
+			{
+				nc->memo_misses = 0;
 				PG_RETURN_BOOL(nc->memo_allowed);
+			}
 		}
 	}
 
@@ -370,13 +385,28 @@ members_authorize(PG_FUNCTION_ARGS)
 			MembersDecision d;
 			bool		allowed;
 
-			if (nc->memo_s == s && nc->memo_stamp == members_subject_stamp &&
+			if (nc->memo_off == 0 && nc->memo_s == s &&
+				nc->memo_stamp == members_subject_stamp &&
 				same_question(nc, action, &obj))
 				PG_RETURN_BOOL(nc->memo_allowed);
 			/* inlined: the warm path makes no call after the cache lookup */
 			allowed = members_decide(s, action, &obj, false, &d);
-			remember_decision(nc, s, action, &obj, allowed,
-							  d.vote[MEMBERS_LEVEL_SITE] != 0);
+			if (nc->memo_off == 0)
+			{
+				/*
+				 * A call site whose questions keep changing (a scan in no
+				 * useful order) stops paying for the memo for a while.
+				 */
+				if (++nc->memo_misses >= MEMO_MAX_MISSES)
+				{
+					nc->memo_misses = 0;
+					nc->memo_off = MEMO_OFF_CALLS;
+					nc->memo_s = NULL;
+				}
+				else
+					remember_decision(nc, s, action, &obj, allowed,
+									  d.vote[MEMBERS_LEVEL_SITE] != 0);
+			}
 			PG_RETURN_BOOL(allowed);
 		}
 	}

@@ -258,8 +258,8 @@ static MembersSubject *last_subject = NULL;
  * Statement we last accepted invalidations for, and the command and
  * subtransaction at which pending invalidations were last applied.
  */
-static LocalTransactionId sync_lxid = InvalidLocalTransactionId;
-static TimestampTz sync_stmt_start = 0;
+LocalTransactionId members_subject_sync_lxid = InvalidLocalTransactionId;
+TimestampTz members_subject_sync_stmt = 0;
 static uint64 sync_statement = 0;
 static CommandId sync_cid = InvalidCommandId;
 static SubTransactionId sync_subxid = InvalidSubTransactionId;
@@ -1182,7 +1182,7 @@ members_subject_cache_sync(void)
 	CommandId	cid;
 	SubTransactionId subxid;
 
-	if (lxid == sync_lxid && stmt == sync_stmt_start && statement_number == sync_statement)
+	if (lxid == members_subject_sync_lxid && stmt == members_subject_sync_stmt && statement_number == sync_statement)
 	{
 		/*
 		 * The same statement.  Only this transaction's own writes to the
@@ -1199,8 +1199,8 @@ members_subject_cache_sync(void)
 	else
 	{
 		AcceptInvalidationMessages();
-		sync_lxid = lxid;
-		sync_stmt_start = stmt;
+		members_subject_sync_lxid = lxid;
+		members_subject_sync_stmt = stmt;
 		sync_statement = statement_number;
 		cid = GetCurrentCommandId(false);
 		subxid = GetCurrentSubTransactionId();

@@ -113,6 +113,14 @@ extern uint64 members_subject_stamp;
 extern LocalTransactionId members_subject_wrote_lxid;
 
 /*
+ * The transaction and statement start (GetCurrentStatementStartTimestamp)
+ * at which invalidations were last accepted: right after
+ * members_subject_get, the current ones.
+ */
+extern LocalTransactionId members_subject_sync_lxid;
+extern TimestampTz members_subject_sync_stmt;
+
+/*
  * Is relid the change log or its signal relation (as last learned)?  For
  * other relcache callbacks, which need not act on the signal.  No catalog
  * access.
