@@ -291,6 +291,19 @@ typedef struct InternEntry
 	MembersPermSet *stored;
 } InternEntry;
 
+/* A hash table with binary keys in memory context cxt. */
+static HTAB *
+blob_hash(const char *name, long nelem, Size keysize, Size entrysize, MemoryContext cxt)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hcxt = cxt;
+	return hash_create(name, nelem, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
 /* Is relid one of the watched tables? */
 static bool
 is_watched(Oid relid)
@@ -1290,19 +1303,13 @@ role_cache_prepare(uint64 nrows)
 	if (role_cache == NULL ||
 		(uint64) hash_get_num_entries(role_cache) + nrows > ROLE_CACHE_MAX)
 	{
-		HASHCTL		ctl;
-
 		if (RoleCacheContext == NULL)
 			RoleCacheContext = AllocSetContextCreate(CacheMemoryContext,
 													 "members custom role cache",
 													 ALLOCSET_DEFAULT_SIZES);
 		role_cache_reset();
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(CustomKey);
-		ctl.entrysize = sizeof(RoleCacheEntry);
-		ctl.hcxt = RoleCacheContext;
-		role_cache = hash_create("members custom roles", 256, &ctl,
-								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		role_cache = blob_hash("members custom roles", 256, sizeof(CustomKey),
+							   sizeof(RoleCacheEntry), RoleCacheContext);
 	}
 }
 
@@ -1516,19 +1523,13 @@ org_tid_prepare(void)
 {
 	if (org_tid_cache == NULL || hash_get_num_entries(org_tid_cache) >= ORG_TID_CACHE_MAX)
 	{
-		HASHCTL		ctl;
-
 		if (OrgTidContext == NULL)
 			OrgTidContext = AllocSetContextCreate(CacheMemoryContext,
 												  "members organization positions",
 												  ALLOCSET_DEFAULT_SIZES);
 		MemoryContextReset(OrgTidContext);
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(pg_uuid_t);
-		ctl.entrysize = sizeof(OrgTidEntry);
-		ctl.hcxt = OrgTidContext;
-		org_tid_cache = hash_create("members organization positions", 256, &ctl,
-									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		org_tid_cache = blob_hash("members organization positions", 256, sizeof(pg_uuid_t),
+								  sizeof(OrgTidEntry), OrgTidContext);
 	}
 }
 
@@ -1638,7 +1639,6 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	Snapshot	snap;
 	MemoryContext scratch;
 	MemoryContext oldcxt;
-	HASHCTL		ctl;
 	HTAB	   *interned;
 	HTAB	   *rolesets;
 	StringInfoData key;
@@ -1754,18 +1754,10 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		role_cache_prepare(ncustom);
 	}
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(MembersPermSet);
-	ctl.entrysize = sizeof(InternEntry);
-	ctl.hcxt = scratch;
-	interned = hash_create("members interned permission sets (build)", 64, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(uint32);
-	ctl.entrysize = sizeof(RoleSetBucket);
-	ctl.hcxt = scratch;
-	rolesets = hash_create("members role sets (build)", 64, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	interned = blob_hash("members interned permission sets (build)", 64,
+						 sizeof(MembersPermSet), sizeof(InternEntry), scratch);
+	rolesets = blob_hash("members role sets (build)", 64, sizeof(uint32),
+						 sizeof(RoleSetBucket), scratch);
 
 	s->orgs = MemoryContextAllocZero(cxt, sizeof(MembersSubjectOrg) * Max(nms, 1));
 	initStringInfo(&key);
@@ -1933,16 +1925,8 @@ cache_insert(MembersSubject *s)
 	SubjectEntry *e;
 
 	if (subject_hash == NULL)
-	{
-		HASHCTL		ctl;
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(pg_uuid_t);
-		ctl.entrysize = sizeof(SubjectEntry);
-		ctl.hcxt = SubjectCacheContext;
-		subject_hash = hash_create("members subjects", 128, &ctl,
-								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+		subject_hash = blob_hash("members subjects", 128, sizeof(pg_uuid_t),
+								 sizeof(SubjectEntry), SubjectCacheContext);
 	e = hash_search(subject_hash, &s->user_id, HASH_ENTER, NULL);
 	e->subject = s;
 	members_subject_stamp++;
