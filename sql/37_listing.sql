@@ -204,6 +204,33 @@ BEGIN
 	END LOOP;
 END $$
 $f$, replace(tbl, 'listing_app.', ''), tbl, tbl) FROM public.listing_tables ORDER BY tbl \gexec
+-- Rescans: the listing scan as the inner side of a nested loop, scanned
+-- again with another outer value for each outer row (it chooses again and
+-- goes back through its own executor function): the ids, and the counts
+-- (no column returned), per outer row.
+CREATE FUNCTION public.listing_collect_rescan(mode text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	t record;
+	a record;
+	ids int[];
+	counts bigint[];
+BEGIN
+	FOR t IN SELECT * FROM public.listing_tables ORDER BY tbl LOOP
+		FOR a IN SELECT * FROM public.listing_actors ORDER BY name LOOP
+			PERFORM set_config('members.actor', coalesce(a.id::text, ''), true);
+			EXECUTE format('SELECT array_agg(x.id) FROM (VALUES (0), (1), (2)) k(k)
+							CROSS JOIN LATERAL (SELECT id FROM %s WHERE id %% 7 <> 3 AND id %% 3 = k.k OFFSET 0) x',
+						   t.tbl) INTO ids;
+			INSERT INTO public.listing_seen SELECT mode, t.tbl, a.name, unnest(ids);
+			EXECUTE format('SELECT array_agg(x.c ORDER BY k.k) FROM (VALUES (0), (1), (2)) k(k)
+							CROSS JOIN LATERAL (SELECT count(*) AS c FROM %s WHERE id %% 7 <> 3 AND id %% 3 = k.k) x',
+						   t.tbl) INTO counts;
+			INSERT INTO public.listing_rescan_counts VALUES (mode, t.tbl, a.name, counts);
+		END LOOP;
+	END LOOP;
+END $$;
+CREATE TABLE public.listing_rescan_counts (mode text, tbl text, actor text, counts bigint[]);
+GRANT INSERT, SELECT ON public.listing_rescan_counts TO members_app;
 CREATE FUNCTION public.listing_collect_static(mode text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM public.listing_collect_static_ws_nn(mode);
@@ -327,6 +354,15 @@ SET LOCAL members.listing_index_fraction = 0.3;
 SELECT public.listing_collect_static('generic plan reused, seqscan off, fraction 0.3');
 SET LOCAL plan_cache_mode = force_custom_plan;
 SELECT public.listing_collect_static('custom plans');
+SET LOCAL plan_cache_mode = auto;
+SET LOCAL enable_seqscan = on;
+SET LOCAL members.listing_index_fraction = 0.3;
+SELECT public.listing_collect_rescan('rescans');
+SET LOCAL enable_seqscan = off;
+SET LOCAL enable_hashjoin = off;
+SET LOCAL enable_mergejoin = off;
+SET LOCAL members.listing_index_fraction = 1;
+SELECT public.listing_collect_rescan('rescans, seqscan off, index whenever possible');
 COMMIT;
 RESET ROLE;
 -- The original call stays as the filter of whichever child runs, for every
@@ -400,6 +436,26 @@ SELECT mode, count(*) AS listings, sum(n) AS rows_seen
 SELECT (SELECT count(DISTINCT (tbl, actor)) FROM public.listing_truth) AS listings_with_rows,
 	   (SELECT count(*) > 0 FROM public.listing_truth) AS truth_not_empty;
 SELECT * FROM public.listing_diff ORDER BY 1, 2, 3;
+-- the counts per outer row of the rescans, against the truth: expected none
+SELECT r.mode, r.tbl, r.actor, r.counts
+  FROM public.listing_rescan_counts r
+ WHERE r.counts IS DISTINCT FROM
+	   (SELECT array_agg((SELECT count(*) FROM public.listing_truth t
+						   WHERE t.tbl = r.tbl AND t.actor = r.actor AND t.id % 3 = k) ORDER BY k)
+		  FROM generate_series(0, 2) k)
+ ORDER BY 1, 2, 3;
+SELECT count(*) AS rescan_count_checks FROM public.listing_rescan_counts;
+-- a rescanned listing scan, as the plans above run it
+SET ROLE members_app;
+SET enable_seqscan = off;
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+EXPLAIN (COSTS OFF) SELECT count(x.c) FROM (VALUES (0), (1), (2)) k(k)
+	CROSS JOIN LATERAL (SELECT count(*) AS c FROM listing_app.tpl_nn WHERE id % 7 <> 3 AND id % 3 = k.k) x;
+RESET enable_seqscan;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+RESET ROLE;
 -- What the listing scan chose for each table and actor (sequential scans
 -- off, index whenever possible): the index child ran for most of them.
 CREATE FUNCTION public.listing_choices() RETURNS TABLE (tbl text, choice text, actors bigint)
@@ -495,8 +551,10 @@ RESET ROLE;
 -- Clean up (other suites count users and organizations).
 DROP SCHEMA listing_app CASCADE;
 DROP VIEW public.listing_diff;
-DROP TABLE public.listing_truth, public.listing_seen, public.listing_actors, public.listing_tables;
+DROP TABLE public.listing_truth, public.listing_seen, public.listing_actors, public.listing_tables,
+	public.listing_rescan_counts;
 DROP FUNCTION public.listing_fill_truth(), public.listing_choices(), public.listing_authorize_calls(), public.listing_collect(text), public.listing_collect_static(text),
+	public.listing_collect_rescan(text),
 	public.listing_collect_static_ws_nn(text), public.listing_collect_static_ws_null(text),
 	public.listing_collect_static_ws_delete(text), public.listing_collect_static_tpl_nn(text),
 	public.listing_collect_static_tpl_null(text), public.listing_collect_static_tpl_owned(text),

@@ -131,6 +131,8 @@ typedef struct ListingScanState
 	int			nkeys;			/* organizations in $n (index child) */
 	bool		empty_tlist;	/* no column is returned: every row is the
 								 * same empty tuple */
+	ExecProcNodeMtd generic_exec;	/* the node's own ExecProcNode, while a
+									 * shortcut replaces it (else NULL) */
 } ListingScanState;
 
 /* Positions in CustomScan.custom_private. */
@@ -163,6 +165,8 @@ static Plan *listing_plan_path(PlannerInfo *root, RelOptInfo *rel,
 							   List *clauses, List *custom_plans);
 static Node *listing_create_state(CustomScan *cscan);
 static void listing_begin(CustomScanState *node, EState *estate, int eflags);
+static TupleTableSlot *listing_exec_child(PlanState *ps);
+static TupleTableSlot *listing_exec_empty(PlanState *ps);
 static TupleTableSlot *listing_exec(CustomScanState *node);
 static void listing_end(CustomScanState *node);
 static void listing_rescan(CustomScanState *node);
@@ -983,6 +987,16 @@ listing_exec(CustomScanState *node)
 		s->started[s->chosen] = true;
 	}
 	child = s->children[s->chosen];
+
+	/*
+	 * Once chosen, rows that need no projection go straight from the child
+	 * to the parent (until a rescan chooses again): one call a row less.
+	 */
+	if (s->generic_exec == NULL && (s->empty_tlist || proj == NULL))
+	{
+		s->generic_exec = node->ss.ps.ExecProcNodeReal;
+		ExecSetExecProcNode(&node->ss.ps, s->empty_tlist ? listing_exec_empty : listing_exec_child);
+	}
 	CHECK_FOR_INTERRUPTS();
 	slot = ExecProcNode(child);
 	if (TupIsNull(slot))
@@ -994,6 +1008,25 @@ listing_exec(CustomScanState *node)
 	ResetExprContext(node->ss.ps.ps_ExprContext);
 	node->ss.ps.ps_ExprContext->ecxt_scantuple = slot;
 	return ExecProject(proj);
+}
+
+/* The chosen child's next row, as it is (see listing_exec). */
+static TupleTableSlot *
+listing_exec_child(PlanState *ps)
+{
+	ListingScanState *s = (ListingScanState *) ps;
+
+	return ExecProcNode(s->children[s->chosen]);
+}
+
+/* One empty row for each row of the chosen child (see listing_exec). */
+static TupleTableSlot *
+listing_exec_empty(PlanState *ps)
+{
+	ListingScanState *s = (ListingScanState *) ps;
+	TupleTableSlot *slot = ExecProcNode(s->children[s->chosen]);
+
+	return TupIsNull(slot) ? NULL : ps->ps_ResultTupleSlot;
 }
 
 /* EndCustomScan. */
@@ -1020,6 +1053,12 @@ listing_rescan(CustomScanState *node)
 			UpdateChangedParamSet(s->children[i], node->ss.ps.chgParam);
 	s->chosen = -1;
 	s->choice = CHOICE_NONE;
+	/* choose again at the next row: through the node's own ExecProcNode */
+	if (s->generic_exec != NULL)
+	{
+		ExecSetExecProcNode(&node->ss.ps, s->generic_exec);
+		s->generic_exec = NULL;
+	}
 }
 
 /* A name argument for EXPLAIN: the text of a constant, else the expression. */
