@@ -63,6 +63,7 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
 #include "optimizer/plancat.h"
+#include "optimizer/restrictinfo.h"
 #include "optimizer/subselect.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -98,17 +99,32 @@ PG_FUNCTION_INFO_V1(members_authorize_support);
 #define LISTING_GUESSED_ORGS	10
 
 
+/*
+ * The children of a listing scan: the fallback, the index child, and for a
+ * nullable organization column with an owner argument, the index child that
+ * also reads the rows without an organization.
+ */
+#define CHILD_FALLBACK	0
+#define CHILD_INDEX		1
+#define CHILD_NULLS		2
+#define LISTING_MAX_CHILDREN 3
+
 /* Why the custom scan picked its child (shown by EXPLAIN ANALYZE). */
 typedef enum ListingChoice
 {
 	CHOICE_NONE,				/* not executed yet */
 	CHOICE_INDEX,				/* index child with A ∪ B */
 	CHOICE_INDEX_DENIED,		/* index child, site vote -1: no key */
+	CHOICE_INDEX_NULLS,			/* index child with A ∪ B and the rows
+								 * without an organization: user-level +1,
+								 * nullable column */
 	CHOICE_SEQ_SITE,			/* fallback: site +1 */
 	CHOICE_SEQ_SYSTEM,			/* fallback: the system actor */
 	CHOICE_SEQ_UNRESOLVED,		/* fallback: no actor or an unusable one
 								 * (authorize decides per row, and raises) */
-	CHOICE_SEQ_USER_LEVEL,		/* fallback: user-level +1, nullable column */
+	CHOICE_SEQ_USER_LEVEL,		/* fallback: user-level +1, nullable column,
+								 * no child for the rows without an
+								 * organization (or too many of them) */
 	CHOICE_SEQ_MOST,			/* fallback: most organizations */
 	CHOICE_SEQ_NAMES			/* fallback: names not usable (authorize
 								 * raises) */
@@ -124,8 +140,11 @@ typedef struct ListingScanState
 	bool		owned;			/* the owner argument is not a constant NULL:
 								 * the user and member levels may apply */
 	List	   *name_states;	/* ExprStates of action and resource */
-	PlanState  *children[2];	/* 0: fallback plan, 1: index plan */
-	bool		started[2];		/* child has been executed */
+	PlanState  *children[LISTING_MAX_CHILDREN];	/* see listing_set_rel_pathlist */
+	int			nchildren;
+	bool		started[LISTING_MAX_CHILDREN];	/* child has been executed */
+	double		nullfrac;		/* planner's estimate of the rows without an
+								 * organization */
 	int			chosen;			/* -1 until decided */
 	ListingChoice choice;
 	int			nkeys;			/* organizations in $n (index child) */
@@ -140,6 +159,7 @@ typedef struct ListingScanState
 #define PRIV_NOTNULL	1
 #define PRIV_NDISTINCT	2
 #define PRIV_OWNED		3
+#define PRIV_NULLFRAC	4		/* per million */
 
 static bool enable_listing_scan = true;
 
@@ -613,6 +633,92 @@ fallback_path(PlannerInfo *root, RelOptInfo *rel, Path *p)
 	return create_seqscan_path(root, rel, NULL, 0);
 }
 
+/* The index path inside p that reads an index through clause c, or NULL. */
+static IndexPath *
+clause_index_path(Path *p, Expr *c)
+{
+	ListCell   *lc;
+
+	if (IsA(p, IndexPath))
+		return path_uses_clause(p, c) ? (IndexPath *) p : NULL;
+	if (IsA(p, BitmapHeapPath))
+		return clause_index_path(((BitmapHeapPath *) p)->bitmapqual, c);
+	if (IsA(p, BitmapAndPath))
+	{
+		foreach(lc, ((BitmapAndPath *) p)->bitmapquals)
+		{
+			IndexPath  *ip = clause_index_path(lfirst(lc), c);
+
+			if (ip != NULL)
+				return ip;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The child for a nullable organization column when the user level may
+ * allow rows without an organization: a bitmap scan of the OR of the index
+ * path through the derived condition (organization_id = ANY($n)) and the
+ * same index searched for organization_id IS NULL; the original call stays
+ * its filter, so the rows without an organization the actor may not see
+ * are read and dropped.  NULL when no btree index path of paths uses the
+ * derived clause c (org: the call's organization argument, which the
+ * index column matches).
+ */
+static Path *
+nulls_path(PlannerInfo *root, RelOptInfo *rel, List *paths, Expr *c, Node *org)
+{
+	ListCell   *lc;
+	IndexPath  *any = NULL;
+	IndexClause *iclause = NULL;
+	NullTest   *nt;
+	IndexPath  *isnull;
+
+	foreach(lc, paths)
+	{
+		IndexPath  *ip = clause_index_path(lfirst(lc), c);
+
+		if (ip != NULL && ip->indexinfo->relam == BTREE_AM_OID &&
+			ip->indexinfo->amhasgetbitmap && ip->path.param_info == NULL)
+		{
+			any = ip;
+			break;
+		}
+	}
+	if (any == NULL)
+		return NULL;
+	foreach(lc, any->indexclauses)
+	{
+		IndexClause *ic = lfirst_node(IndexClause, lc);
+
+		if (ic->rinfo->clause == c)
+			iclause = ic;
+	}
+	Assert(iclause != NULL);
+
+	nt = makeNode(NullTest);
+	nt->arg = (Expr *) copyObject(org);
+	nt->nulltesttype = IS_NULL;
+	nt->argisrow = false;
+	nt->location = -1;
+	{
+		IndexClause *nic = makeNode(IndexClause);
+
+		nic->rinfo = make_simple_restrictinfo(root, (Expr *) nt);
+		nic->indexquals = list_make1(nic->rinfo);
+		nic->lossy = false;
+		nic->indexcol = iclause->indexcol;
+		nic->indexcols = NIL;
+		isnull = create_index_path(root, any->indexinfo, list_make1(nic), NIL, NIL, NIL,
+								   ForwardScanDirection, false, NULL, 1.0, false);
+	}
+	return (Path *) create_bitmap_heap_path(root, rel,
+											(Path *) create_bitmap_or_path(root, rel,
+																		   list_make2(any, isnull)),
+											NULL, 1.0, 0);
+}
+
 /*
  * set_rel_pathlist hook: for a base table of a read-only query with an
  * index and a derivable authorize clause, plan the index child (arming the
@@ -636,6 +742,8 @@ listing_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	Node	   *owner;
 	double		nullfrac;
 	double		nd;
+	bool		notnull;
+	bool		owned;
 
 	if (prev_set_rel_pathlist_hook)
 		prev_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -693,10 +801,20 @@ listing_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	cpath->flags = 0;
 	cpath->custom_paths = list_make2(fallback, indexed);
 	owner = list_nth(((FuncExpr *) target->clause)->args, AUTHZ_ARG_OWNER);
-	cpath->custom_private = list_make4(makeInteger(param->paramid),
-									   makeInteger(is_notnull_column(org, rte->relid, rel->relid) ? 1 : 0),
+	notnull = is_notnull_column(org, rte->relid, rel->relid);
+	owned = !(IsA(owner, Const) && ((Const *) owner)->constisnull);
+	if (!notnull && owned)
+	{
+		Path	   *nulls = nulls_path(root, rel, new_paths, target->clause, org);
+
+		if (nulls != NULL)
+			cpath->custom_paths = lappend(cpath->custom_paths, nulls);
+	}
+	cpath->custom_private = list_make5(makeInteger(param->paramid),
+									   makeInteger(notnull ? 1 : 0),
 									   makeInteger((int) Min(nd, (double) PG_INT32_MAX)),
-									   makeInteger(IsA(owner, Const) && ((Const *) owner)->constisnull ? 0 : 1));
+									   makeInteger(owned ? 1 : 0),
+									   makeInteger((int) (nullfrac * 1000000)));
 	cpath->methods = &listing_path_methods;
 	add_path(rel, &cpath->path);
 }
@@ -803,6 +921,8 @@ listing_create_state(CustomScan *cscan)
 	s->notnull = intVal(list_nth(cscan->custom_private, PRIV_NOTNULL)) != 0;
 	s->ndistinct = intVal(list_nth(cscan->custom_private, PRIV_NDISTINCT));
 	s->owned = intVal(list_nth(cscan->custom_private, PRIV_OWNED)) != 0;
+	s->nullfrac = intVal(list_nth(cscan->custom_private, PRIV_NULLFRAC)) / 1000000.0;
+	s->nchildren = list_length(cscan->custom_plans);
 	s->chosen = -1;
 	return (Node *) s;
 }
@@ -818,7 +938,7 @@ listing_begin(CustomScanState *node, EState *estate, int eflags)
 	ListingScanState *s = (ListingScanState *) node;
 	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < s->nchildren; i++)
 	{
 		s->children[i] = ExecInitNode(list_nth(cscan->custom_plans, i), estate, eflags);
 		node->custom_ps = lappend(node->custom_ps, s->children[i]);
@@ -880,7 +1000,7 @@ listing_choose(ListingScanState *s)
 	ArrayType  *keys;
 	int			nkeys;
 
-	s->chosen = 0;
+	s->chosen = CHILD_FALLBACK;
 	if (a == NULL || r == NULL)
 	{
 		s->choice = CHOICE_SEQ_NAMES;
@@ -931,8 +1051,11 @@ listing_choose(ListingScanState *s)
 		s->choice = CHOICE_SEQ_SITE;
 		return;
 	}
-	if (l.site == 0 && l.user == 1 && !s->notnull)
+	if (l.site == 0 && l.user == 1 && !s->notnull &&
+		(s->nchildren <= CHILD_NULLS || s->nullfrac > listing_index_fraction))
 	{
+		/* rows without an organization may be the actor's: no child reads
+		 * them, or they are too many to read through the index */
 		MemoryContextSwitchTo(old);
 		s->choice = CHOICE_SEQ_USER_LEVEL;
 		return;
@@ -966,8 +1089,16 @@ listing_choose(ListingScanState *s)
 	prm->value = PointerGetDatum(keys);
 	prm->isnull = false;
 	s->nkeys = nkeys;
-	s->chosen = 1;
-	s->choice = l.site == -1 ? CHOICE_INDEX_DENIED : CHOICE_INDEX;
+	if (l.site == 0 && l.user == 1 && !s->notnull)
+	{
+		s->chosen = CHILD_NULLS;
+		s->choice = CHOICE_INDEX_NULLS;
+	}
+	else
+	{
+		s->chosen = CHILD_INDEX;
+		s->choice = l.site == -1 ? CHOICE_INDEX_DENIED : CHOICE_INDEX;
+	}
 }
 
 /* ExecCustomScan: the next tuple of the picked child. */
@@ -1035,7 +1166,7 @@ listing_end(CustomScanState *node)
 {
 	ListingScanState *s = (ListingScanState *) node;
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < s->nchildren; i++)
 		ExecEndNode(s->children[i]);
 }
 
@@ -1049,7 +1180,7 @@ listing_rescan(CustomScanState *node)
 	ListingScanState *s = (ListingScanState *) node;
 
 	if (node->ss.ps.chgParam != NULL)
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < s->nchildren; i++)
 			UpdateChangedParamSet(s->children[i], node->ss.ps.chgParam);
 	s->chosen = -1;
 	s->choice = CHOICE_NONE;
@@ -1095,6 +1226,10 @@ listing_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			break;
 		case CHOICE_INDEX_DENIED:
 			choice = "index (denied at site level: no organization)";
+			break;
+		case CHOICE_INDEX_NULLS:
+			choice = psprintf("index (%d organizations) and the rows without an organization",
+							  s->nkeys);
 			break;
 		case CHOICE_SEQ_SITE:
 			choice = "fallback (allowed at site level)";
