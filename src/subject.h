@@ -51,6 +51,7 @@
 #ifndef MEMBERS_SUBJECT_H
 #define MEMBERS_SUBJECT_H
 
+#include "datatype/timestamp.h"
 #include "utils/uuid.h"
 
 #include "builtin_roles.h"
