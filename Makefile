@@ -3,6 +3,9 @@ EXTENSION = members
 EXTVERSION = 1.1
 MODULE_big = members
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# PGXS tracks no header dependencies (Debian's server is built without
+# --enable-depend): any change to a header of ours rebuilds every object.
+$(OBJS): $(wildcard src/*.h)
 
 # The install script of the current version is built from the SQL sources
 # in sqlsrc/ (concatenated in name order), as pgvector builds its script.
