@@ -3,9 +3,6 @@ EXTENSION = members
 EXTVERSION = 1.1
 MODULE_big = members
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-# PGXS tracks no header dependencies (Debian's server is built without
-# --enable-depend): any change to a header of ours rebuilds every object.
-$(OBJS): $(wildcard src/*.h)
 
 # The install script of the current version is built from the SQL sources
 # in sqlsrc/ (concatenated in name order), as pgvector builds its script.
@@ -62,14 +59,19 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# ASan/UBSan build in a separate tree (never this directory's objects nor
-# the installed library), loaded into a throwaway cluster of the stock
-# server; runs the pg_regress, isolation and fuzz suites (as root; see
-# tests/sanitize.sh)
+# PGXS tracks no header dependencies (Debian's server is built without
+# --enable-depend): any change to a header of ours rebuilds every object.
+$(OBJS): $(wildcard src/*.h)
+
+# the TAP tests against the installed server (tests/suites/tap.sh)
 .PHONY: tap-installcheck
 tap-installcheck:
 	$(prove_installcheck)
 
+# ASan/UBSan build in a separate tree (never this directory's objects nor
+# the installed library), loaded into a throwaway cluster of the stock
+# server; runs the pg_regress, isolation and fuzz suites (as root; see
+# tests/sanitize.sh)
 .PHONY: sanitize-check
 sanitize-check:
 	PG_CONFIG=$(PG_CONFIG) bash $(srcdir)/tests/sanitize.sh
