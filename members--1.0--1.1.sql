@@ -170,3 +170,10 @@ CREATE FUNCTION @extschema@.subject_cache_info(
 COMMENT ON FUNCTION @extschema@.subject_cache_info() IS
 	'This backend''s permission cache: subjects held and the bytes its memory context holds (bounded by members.subject_cache_size and members.subject_cache_memory); since the backend started: lookups answered from the cache (hits) and not (misses), subjects built and the milliseconds spent building, subjects dropped by targeted invalidations, full invalidations, change log reads; its position in members.subject_changes (NULL: none, the cache is empty).';
 REVOKE ALL ON FUNCTION @extschema@.subject_cache_info() FROM PUBLIC;
+
+-- The HTTP path's database cost: members.http_header, which every adapter
+-- reads its path values with, in C (as a SQL function with a SET clause it
+-- was planned again on every call); same signature, result and errors.
+DROP FUNCTION @extschema@.http_header(text);
+-- @members_copy @extschema@.http_header@
+REVOKE ALL ON FUNCTION @extschema@.http_header(text) FROM PUBLIC;

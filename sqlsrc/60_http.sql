@@ -147,12 +147,16 @@ CREATE FUNCTION @extschema@.http_require_actor() RETURNS void
 COMMENT ON FUNCTION @extschema@.http_require_actor() IS
 	'HTTP layer: raise 28000 unless members.actor holds the user members_api.authenticate() established in this transaction. The adapters run as the extension owner and must never act as the system nor trust a members.actor set some other way.';
 
+/*
+ * In C (src/http.c), as the SQL expression
+ * coalesce(nullif(current_setting('request.headers', true), '')::json ->> lower(name), '')
+ * in a SQL function (one with a SET clause is never inlined) would be
+ * planned again on every adapter call.
+ */
 CREATE FUNCTION @extschema@.http_header(name text) RETURNS text
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-SELECT coalesce(nullif(current_setting('request.headers', true), '')::json ->> lower(name), '')
-$$;
+	AS 'MODULE_PATHNAME', 'members_http_header'
+	LANGUAGE C STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.http_header(text) IS
 	'HTTP layer: the value of a request header as PostgREST passed it in request.headers (names lower case), '''' when absent.';
 

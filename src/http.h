@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * http.h
- *		Settings of the HTTP layer (members_api, served by PostgREST).
+ *		Settings and request helpers of the HTTP layer (members_api, served
+ *		by PostgREST).
  *
  * IDENTIFICATION
  *		src/http.h
