@@ -68,6 +68,33 @@ SELECT string_agg(e->>'username', ' ' ORDER BY i) AS page,
 -- Past the end: no members, the count.
 SELECT members.paginated_organization_members('pages', 5, 25) AS past_end;
 
+-- The two ways of reading the members (src/member_rows.c's index scans up to
+-- 200 memberships, the query beyond) give the same answer for the same
+-- visible members, to the byte: 200 memberships, then one more whose user is
+-- deleted (201: the query), for both endpoints.
+SELECT pg_temp.members(200);
+CREATE TEMP TABLE small_answers AS
+SELECT members.organization_members('pages') AS whole,
+       members.paginated_organization_members('pages', 0, 0) AS paged,
+       members.paginated_organization_members('pages', 7, 190) AS page;
+UPDATE members.users SET deleted = true WHERE username = 'p230';
+INSERT INTO members.organization_members (organization_id, user_id, roles, created_at, updated_at)
+SELECT '0a000000-0000-4000-8000-000000000039', id, '{pager}', '2024-01-02 00:00:00+00', '2024-01-02 00:00:00+00'
+  FROM members.users WHERE username = 'p230';
+SELECT (SELECT count(*) FROM members.organization_members) AS memberships,
+       jsonb_array_length(whole) AS visible,
+       members.organization_members('pages')::text = whole::text AS whole_same,
+       members.paginated_organization_members('pages', 0, 0)::text = paged::text AS paged_same,
+       members.paginated_organization_members('pages', 7, 190)::text = page::text AS page_same,
+       jsonb_array_length(page->'members') AS page_length
+  FROM small_answers;
+-- and the index scans' order is the query's: lower(username), then id
+SELECT pg_temp.members(200);
+SELECT jsonb_path_query_array(members.organization_members('pages'), '$[*].user_id') =
+       (SELECT jsonb_agg(u.id ORDER BY lower(u.username), u.id)
+          FROM members.organization_members m JOIN members.users u ON u.id = m.user_id
+         WHERE NOT u.deleted) AS same_order;
+
 SET client_min_messages = warning;
 TRUNCATE members.organizations, members.users CASCADE;
 RESET client_min_messages;

@@ -346,22 +346,48 @@ members_org_member_json(StringInfo buf, const MembersRoleNames *names,
 }
 
 /*
- * "key": the text of column colno, left out when empty if omitempty (Go's
+ * "key": the text t (NULL: ""), left out when empty if omitempty (Go's
  * omitempty, which codersdk puts on MinimalUser's name and avatar_url).
  */
 static void
-kv_text_col(MembersJsonb *b, const char *key, HeapTuple row, TupleDesc desc,
-			int colno, bool omitempty)
+kv_text(MembersJsonb *b, const char *key, text *t, bool omitempty)
 {
-	bool		isnull;
-	Datum		d = members_colno_datum(row, desc, colno, &isnull);
-	text	   *t = isnull ? NULL : DatumGetTextPP(d);
 	int			len = t ? VARSIZE_ANY_EXHDR(t) : 0;
 
 	if (omitempty && len == 0)
 		return;
 	members_jsonb_key(b, key);
 	members_jsonb_string_len(b, t ? VARDATA_ANY(t) : "", len);
+}
+
+/* The text of column colno of row, NULL when null. */
+static text *
+col_text_or_null(HeapTuple row, TupleDesc desc, int colno)
+{
+	bool		isnull;
+	Datum		d = members_colno_datum(row, desc, colno, &isnull);
+
+	return isnull ? NULL : DatumGetTextPP(d);
+}
+
+/* See coder_json.h. */
+void
+members_member_values_push(MembersJsonb *b, const MembersRoleNames *names,
+						   const MembersMemberValues *v)
+{
+	members_jsonb_begin_object(b);
+	kv_text(b, "username", v->username, false);
+	kv_text(b, "name", v->name, true);
+	kv_text(b, "avatar_url", v->avatar_url, true);
+	kv_text(b, "email", v->email, false);
+	kv_slim_roles(b, "global_roles", v->rbac_roles, "rbac_roles", NULL, NULL);
+	/* the OrganizationMember fields, as org_member_fields writes them */
+	members_jsonb_kv_uuid(b, "user_id", &v->user_id);
+	members_jsonb_kv_uuid(b, "organization_id", &v->organization_id);
+	members_jsonb_kv_timestamp(b, "created_at", v->created_at);
+	members_jsonb_kv_timestamp(b, "updated_at", v->updated_at);
+	kv_slim_roles(b, "roles", v->roles, "roles", names, &v->organization_id);
+	members_jsonb_end_object(b);
 }
 
 /* See coder_json.h. */
@@ -371,19 +397,21 @@ members_org_member_with_user_push(MembersJsonb *b, const MembersRoleNames *names
 								  const MembersMemberCols *cols)
 {
 	bool		isnull;
-	Datum		d;
+	MembersMemberValues v;
 
-	members_jsonb_begin_object(b);
-	kv_text_col(b, "username", row, desc, cols->username, false);
-	kv_text_col(b, "name", row, desc, cols->name, true);
-	kv_text_col(b, "avatar_url", row, desc, cols->avatar_url, true);
-	kv_text_col(b, "email", row, desc, cols->email, false);
-	d = members_colno_datum(row, desc, cols->rbac_roles, &isnull);
+	v.username = col_text_or_null(row, desc, cols->username);
+	v.name = col_text_or_null(row, desc, cols->name);
+	v.avatar_url = col_text_or_null(row, desc, cols->avatar_url);
+	v.email = col_text_or_null(row, desc, cols->email);
+	v.rbac_roles = members_colno_datum(row, desc, cols->rbac_roles, &isnull);
 	if (isnull)
 		elog(ERROR, "users.rbac_roles is unexpectedly null");
-	kv_slim_roles(b, "global_roles", d, "rbac_roles", NULL, NULL);
-	org_member_fields(b, names, row, desc, cols);
-	members_jsonb_end_object(b);
+	v.user_id = members_colno_uuid(row, desc, cols->user_id);
+	v.organization_id = members_colno_uuid(row, desc, cols->organization_id);
+	v.created_at = members_colno_timestamptz(row, desc, cols->created_at);
+	v.updated_at = members_colno_timestamptz(row, desc, cols->updated_at);
+	v.roles = members_colno_datum(row, desc, cols->roles, &isnull);
+	members_member_values_push(b, names, &v);
 }
 
 /*---- audit ----*/

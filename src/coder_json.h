@@ -25,6 +25,7 @@
 
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "utils/timestamp.h"
 #include "utils/uuid.h"
 
 #include "jsonout.h"
@@ -131,6 +132,32 @@ extern void members_org_member_with_user_push(MembersJsonb *b,
 											  const MembersRoleNames *names,
 											  HeapTuple row, TupleDesc desc,
 											  const MembersMemberCols *cols);
+
+/*
+ * The values of one OrganizationMemberWithUserData: the user's columns and
+ * the membership's (text NULL writes "").
+ */
+typedef struct MembersMemberValues
+{
+	text	   *username;
+	text	   *name;
+	text	   *avatar_url;
+	text	   *email;
+	Datum		rbac_roles;		/* text[], not null */
+	pg_uuid_t	user_id;
+	pg_uuid_t	organization_id;
+	TimestampTz created_at;
+	TimestampTz updated_at;
+	Datum		roles;			/* text[], not null */
+} MembersMemberValues;
+
+/*
+ * Append the OrganizationMemberWithUserData object of v, as
+ * members_org_member_with_user_push writes it for a row.
+ */
+extern void members_member_values_push(MembersJsonb *b,
+									   const MembersRoleNames *names,
+									   const MembersMemberValues *v);
 
 /*---- audit ----*/
 

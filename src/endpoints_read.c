@@ -19,10 +19,13 @@
  * lower(username) then user id; built-in roles by name, then custom roles
  * by name.
  *
- * Member rows are streamed through a cursor in batches, with per-row memory
- * reset, so that listing 100,000 members holds only the JSON text being
- * built and one batch of rows.  A page is selected in SQL (OFFSET/LIMIT),
- * never by skipping rows here.
+ * An organization of at most SMALL_ORG_MEMBERS memberships is read by index
+ * scans without SPI (member_rows.h: the same rows in the same order, without
+ * the executor's per-call cost) and paged here.  A larger one's member rows
+ * are streamed through a cursor in batches, with per-row memory reset, so
+ * that listing 100,000 members holds only the JSON text being built and one
+ * batch of rows; its pages are selected in SQL (OFFSET/LIMIT), never by
+ * skipping rows here.
  *
  * IDENTIFICATION
  *		src/endpoints_read.c
@@ -49,6 +52,7 @@
 #include "coder_json.h"
 #include "endpoint.h"
 #include "jsonout.h"
+#include "member_rows.h"
 #include "messages.h"
 #include "permission.h"
 #include "registry.h"
@@ -77,11 +81,10 @@ static SPIPlanPtr plan_members_one = NULL;
 static SPIPlanPtr plan_members_page = NULL;
 static SPIPlanPtr plan_members_from = NULL;
 static SPIPlanPtr plan_members_count = NULL;
-static SPIPlanPtr plan_members_probe = NULL;
 
 /*
- * Organizations with at most this many memberships are paged from the
- * whole listing (see members_paginated_organization_members).
+ * Organizations with at most this many memberships are read by index scans
+ * (member_rows.h), and paged from the whole listing.
  */
 #define SMALL_ORG_MEMBERS	200
 static SPIPlanPtr plan_custom_roles = NULL;
@@ -185,6 +188,18 @@ append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 	return seen;
 }
 
+/* Append rows[from, to) of a listing read by members_member_rows_read. */
+static void
+append_member_values(MembersJsonb *b, const MembersMemberValues *rows,
+					 int64 from, int64 to, const MembersRoleNames *names)
+{
+	for (int64 i = from; i < to; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		members_member_values_push(b, names, &rows[i]);
+	}
+}
+
 /* May the actor read every member of the organization (no owner)? */
 static bool
 actor_reads_all_members(const MembersActor *actor, const pg_uuid_t *org_id)
@@ -222,9 +237,18 @@ members_organization_members(PG_FUNCTION_ARGS)
 	values[0] = UUIDPGetDatum(&org.id);
 	if (actor_reads_all_members(&c.actor, &org.id))
 	{
-		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
-						   1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
-		(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
+		int			nrows;
+		MembersMemberValues *rows = members_member_rows_read(&org.id, SMALL_ORG_MEMBERS,
+															 &nrows);
+
+		if (rows != NULL)
+			append_member_values(&c.jb, rows, 0, nrows, names);
+		else
+		{
+			plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
+									 1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
+			(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
+		}
 	}
 	else if (!c.actor.is_system)
 	{
@@ -282,8 +306,8 @@ check_page_param(StringInfo detail, const char *field, int32 value)
  * organization (404).  limit 0 (or NULL) means no limit, offset NULL means 0.
  * count is the number of visible members before offset and limit; a page past
  * the end is {"members": [], "count": N} (docs/read-endpoints.md).  A small
- * organization is read whole and the page cut from it here (one query with
- * a plan kept for the session).  For a larger one the count
+ * organization is read whole by index scans (member_rows.h) and the page cut
+ * from it here.  For a larger one the count
  * and the page are two queries over the same snapshot, so that the page is
  * selected with LIMIT/OFFSET over an ordered scan instead of sorting every row
  * under a window count.  The count is written as an anti-join with the (few)
@@ -303,6 +327,8 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	SPIPlanPtr	plan;
 	Datum		values[3];
 	int64		count;
+	MembersMemberValues *rows;
+	int			nrows;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
@@ -334,26 +360,19 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	members_jsonb_begin_array(&c.jb);
 
 	/*
-	 * An organization with at most SMALL_ORG_MEMBERS memberships (counted
-	 * up to one more, from the primary key, with a plan prepared once) is
-	 * read whole with organization_members' query and plan, and the page is
-	 * cut from it here: one query, planned once per session, gives both the
-	 * count and the page.
+	 * An organization with at most SMALL_ORG_MEMBERS memberships is read
+	 * whole by index scans (member_rows.h), which give both the count and
+	 * the page, cut from it here.
 	 */
-	plan = members_plan_opts(&plan_members_probe,
-							 "SELECT pg_catalog.count(*) AS count FROM "
-							 "(SELECT 1 FROM members.organization_members m "
-							 " WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
-							 " LIMIT $2) s",
-							 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_OPT_GENERIC_PLAN);
-	values[1] = Int64GetDatum((int64) SMALL_ORG_MEMBERS + 1);
-	if (run_count(plan, values) <= SMALL_ORG_MEMBERS)
+	rows = members_member_rows_read(&org.id, SMALL_ORG_MEMBERS, &nrows);
+	if (rows != NULL)
 	{
 		names = members_role_names_load(&org.id, true);
-		plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
-								 1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
-		count = append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id,
-								   offset, limit);
+		count = nrows;
+		if (offset < nrows)
+			append_member_values(&c.jb, rows, offset,
+								 limit == 0 ? nrows : Min((int64) offset + limit, (int64) nrows),
+								 names);
 	}
 	else
 	{
