@@ -18,7 +18,9 @@
 
 #include "builtin_roles.h"
 #include "coder_json.h"
+#include "ids.h"
 #include "jsonout.h"
+#include "member_rows.h"
 #include "permission.h"
 #include "util.h"
 
@@ -70,6 +72,13 @@ members_role_names_load(const pg_uuid_t *org_id, bool read_only)
 	MemoryContext caller = CurrentMemoryContext;
 	int			name_col;
 	int			display_col;
+
+	/* read-only: by the index, what the read-only query would see */
+	r = palloc(sizeof(MembersRoleNames));
+	if (read_only &&
+		members_custom_role_names_read(org_id, &r->n, &r->names, &r->display_names))
+		return r;
+	pfree(r);
 
 	plan = members_plan(&plan_role_names,
 						"SELECT c.name, c.display_name FROM members.custom_roles c "
@@ -388,6 +397,125 @@ members_member_values_push(MembersJsonb *b, const MembersRoleNames *names,
 	members_jsonb_kv_timestamp(b, "updated_at", v->updated_at);
 	kv_slim_roles(b, "roles", v->roles, "roles", names, &v->organization_id);
 	members_jsonb_end_object(b);
+}
+
+/*
+ * The tree writer's form of the members listing (members_member_list_tree):
+ * jsonb orders an object's keys by length, then bytewise, so the objects'
+ * keys are added in that order: a SlimRole's name, display_name,
+ * organization_id; a member's name, email, roles, user_id, username,
+ * avatar_url, created_at, updated_at, global_roles, organization_id.
+ */
+#define JKEY(s) (s), (int) (sizeof(s) - 1)
+
+/* A uuid's text, shared by every value that shows the same uuid. */
+typedef struct UuidText
+{
+	bool		set;
+	pg_uuid_t	id;
+	char	   *text;
+} UuidText;
+
+/* Fill v with u's text, written once per distinct u in a row (*last). */
+static void
+jtree_uuid_shared(MembersJsonb *b, JsonbValue *v, const pg_uuid_t *u, UuidText *last)
+{
+	if (!last->set || memcmp(last->id.data, u->data, UUID_LEN) != 0)
+	{
+		last->text = MemoryContextAlloc(b->cxt, 37);
+		members_uuid_to_cstring(u, last->text);
+		last->id = *u;
+		last->set = true;
+	}
+	members_jtree_string(v, last->text, 36);
+}
+
+/*
+ * Fill slot with the SlimRoles of a text[] datum, as members_slim_roles_push
+ * writes them (org_id NULL: site roles, no organization_id).
+ */
+static void
+slim_roles_tree(MembersJsonb *b, JsonbValue *slot, Datum roles, const char *what,
+				const MembersRoleNames *names, const pg_uuid_t *org_id,
+				UuidText *org_text)
+{
+	MembersRoleScope scope = org_id ? MEMBERS_SCOPE_ORG : MEMBERS_SCOPE_SITE;
+	int			n;
+	char	  **elems = members_text_array(DatumGetArrayTypeP(roles), what, &n);
+	MembersJtree *arr = members_jtree_array(b, n);
+
+	for (int i = 0; i < n; i++)
+	{
+		const MembersBuiltinRole *br = members_builtin_role(elems[i], scope, false);
+		MembersJtree *o = members_jtree_object(b, org_id ? 3 : 2);
+		JsonbValue *dv;
+
+		CHECK_FOR_INTERRUPTS();
+		members_jtree_string(members_jtree_put(o, JKEY("name")), elems[i], strlen(elems[i]));
+		dv = members_jtree_put(o, JKEY("display_name"));
+		if (br != NULL)
+			members_jtree_string(dv, br->display_name, strlen(br->display_name));
+		else
+		{
+			const char *display = org_id ? custom_display_name(names, elems[i]) : NULL;
+
+			members_jtree_string(dv, display ? display : "", display ? strlen(display) : 0);
+		}
+		if (org_id)
+			jtree_uuid_shared(b, members_jtree_put(o, JKEY("organization_id")), org_id, org_text);
+		members_jtree_set(members_jtree_push(arr), o);
+	}
+	members_jtree_set(slot, arr);
+}
+
+/* Fill v with the text t (NULL: ""), referenced. */
+static void
+jtree_text(JsonbValue *v, const text *t)
+{
+	members_jtree_string(v, t ? VARDATA_ANY(t) : "", t ? VARSIZE_ANY_EXHDR(t) : 0);
+}
+
+/* Is the text t (NULL: "") empty? */
+static bool
+text_empty(const text *t)
+{
+	return t == NULL || VARSIZE_ANY_EXHDR(t) == 0;
+}
+
+/* See coder_json.h. */
+MembersJtree *
+members_member_list_tree(MembersJsonb *b, const MembersRoleNames *names,
+						 const MembersMemberValues *rows, int64 from, int64 to)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+	MembersJtree *list = members_jtree_array(b, (int) Max(to - from, 0));
+	UuidText	org_text = {false};
+
+	for (int64 i = from; i < to; i++)
+	{
+		const MembersMemberValues *v = &rows[i];
+		MembersJtree *o = members_jtree_object(b, 10);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!text_empty(v->name))	/* omitempty */
+			jtree_text(members_jtree_put(o, JKEY("name")), v->name);
+		jtree_text(members_jtree_put(o, JKEY("email")), v->email);
+		slim_roles_tree(b, members_jtree_put(o, JKEY("roles")), v->roles, "roles",
+						names, &v->organization_id, &org_text);
+		members_jtree_uuid(b, members_jtree_put(o, JKEY("user_id")), &v->user_id);
+		jtree_text(members_jtree_put(o, JKEY("username")), v->username);
+		if (!text_empty(v->avatar_url)) /* omitempty */
+			jtree_text(members_jtree_put(o, JKEY("avatar_url")), v->avatar_url);
+		members_jtree_timestamp(b, members_jtree_put(o, JKEY("created_at")), v->created_at);
+		members_jtree_timestamp(b, members_jtree_put(o, JKEY("updated_at")), v->updated_at);
+		slim_roles_tree(b, members_jtree_put(o, JKEY("global_roles")), v->rbac_roles,
+						"rbac_roles", NULL, NULL, NULL);
+		jtree_uuid_shared(b, members_jtree_put(o, JKEY("organization_id")),
+						  &v->organization_id, &org_text);
+		members_jtree_set(members_jtree_push(list), o);
+	}
+	MemoryContextSwitchTo(old);
+	return list;
 }
 
 /* See coder_json.h. */

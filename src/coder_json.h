@@ -39,8 +39,10 @@ typedef struct MembersRoleNames MembersRoleNames;
 
 /*
  * Load the display names of organization org_id's custom roles, once per
- * call of an endpoint (read_only as for SPI_execute).  Allocated in the
- * current memory context.
+ * call of an endpoint (read_only as for SPI_execute: read-only calls read
+ * them by index scan under the active snapshot, members_custom_role_names_read
+ * in member_rows.h; others through SPI).  Allocated in the current memory
+ * context.
  */
 extern MembersRoleNames *members_role_names_load(const pg_uuid_t *org_id,
 												 bool read_only);
@@ -158,6 +160,17 @@ typedef struct MembersMemberValues
 extern void members_member_values_push(MembersJsonb *b,
 									   const MembersRoleNames *names,
 									   const MembersMemberValues *v);
+
+/*
+ * The JSON array of the OrganizationMemberWithUserData objects of
+ * rows[from, to), exactly as members_member_values_push writes each, built
+ * with the tree writer (jsonout.h) in b's context.  The rows and names are
+ * referenced, not copied: allocate them in b's context (b->cxt).
+ */
+extern MembersJtree *members_member_list_tree(MembersJsonb *b,
+											  const MembersRoleNames *names,
+											  const MembersMemberValues *rows,
+											  int64 from, int64 to);
 
 /*---- audit ----*/
 

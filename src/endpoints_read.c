@@ -188,18 +188,6 @@ append_member_rows(MembersJsonb *b, SPIPlanPtr plan,
 	return seen;
 }
 
-/* Append rows[from, to) of a listing read by members_member_rows_read. */
-static void
-append_member_values(MembersJsonb *b, const MembersMemberValues *rows,
-					 int64 from, int64 to, const MembersRoleNames *names)
-{
-	for (int64 i = from; i < to; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		members_member_values_push(b, names, &rows[i]);
-	}
-}
-
 /* May the actor read every member of the organization (no owner)? */
 static bool
 actor_reads_all_members(const MembersActor *actor, const pg_uuid_t *org_id)
@@ -227,38 +215,50 @@ members_organization_members(PG_FUNCTION_ARGS)
 	MembersRoleNames *names;
 	SPIPlanPtr	plan;
 	Datum		values[2];
+	MembersMemberValues *rows;
+	int			nrows;
+	MemoryContext oldcxt;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
 	members_resolve_organization(&c.actor, orgarg, &org);
+	/*
+	 * In the answer's context, which outlives SPI_finish: the small path's
+	 * tree references them (SPI calls return in SPI's procedure context,
+	 * hence a switch before each).
+	 */
+	oldcxt = MemoryContextSwitchTo(c.jb.cxt);
 	names = members_role_names_load(&org.id, true);
-
-	members_jsonb_begin_array(&c.jb);
-	values[0] = UUIDPGetDatum(&org.id);
+	rows = NULL;
 	if (actor_reads_all_members(&c.actor, &org.id))
 	{
-		int			nrows;
-		MembersMemberValues *rows = members_member_rows_read(&org.id, SMALL_ORG_MEMBERS,
-															 &nrows);
+		MemoryContextSwitchTo(c.jb.cxt);
+		rows = members_member_rows_read(&org.id, SMALL_ORG_MEMBERS, &nrows);
+	}
+	MemoryContextSwitchTo(oldcxt);
 
-		if (rows != NULL)
-			append_member_values(&c.jb, rows, 0, nrows, names);
-		else
+	if (rows != NULL)
+		members_jsonb_set_result(&c.jb, members_member_list_tree(&c.jb, names, rows, 0, nrows));
+	else
+	{
+		members_jsonb_begin_array(&c.jb);
+		values[0] = UUIDPGetDatum(&org.id);
+		if (actor_reads_all_members(&c.actor, &org.id))
 		{
 			plan = members_plan_opts(&plan_members_all, MEMBER_SELECT MEMBER_ORDER,
 									 1, (Oid[]) {UUIDOID}, CURSOR_PLAN);
 			(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
 		}
+		else if (!c.actor.is_system)
+		{
+			plan = members_plan_opts(&plan_members_one,
+									 MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
+									 2, (Oid[]) {UUIDOID, UUIDOID}, CURSOR_PLAN);
+			values[1] = UUIDPGetDatum(&c.actor.user_id);
+			(void) append_member_rows(&c.jb, plan, values, NULL, names, &c.actor, &org.id, 0, 0);
+		}
+		members_jsonb_end_array(&c.jb);
 	}
-	else if (!c.actor.is_system)
-	{
-		plan = members_plan_opts(&plan_members_one,
-						   MEMBER_SELECT "AND m.user_id OPERATOR(pg_catalog.=) $2",
-						   2, (Oid[]) {UUIDOID, UUIDOID}, CURSOR_PLAN);
-		values[1] = UUIDPGetDatum(&c.actor.user_id);
-		(void) append_member_rows(&c.jb, plan, values, NULL, names, &c.actor, &org.id, 0, 0);
-	}
-	members_jsonb_end_array(&c.jb);
 
 	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }
@@ -329,6 +329,7 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	int64		count;
 	MembersMemberValues *rows;
 	int			nrows;
+	MemoryContext oldcxt;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
@@ -355,85 +356,93 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 
 	values[0] = UUIDPGetDatum(&org.id);
 
-	members_jsonb_begin_object(&c.jb);
-	members_jsonb_key(&c.jb, "members");
-	members_jsonb_begin_array(&c.jb);
-
 	/*
 	 * An organization with at most SMALL_ORG_MEMBERS memberships is read
 	 * whole by index scans (member_rows.h), which give both the count and
-	 * the page, cut from it here.
+	 * the page, cut from it here; the answer is built as a tree
+	 * ({"count", "members"}: jsonb's key order).
 	 */
+	oldcxt = MemoryContextSwitchTo(c.jb.cxt);
 	rows = members_member_rows_read(&org.id, SMALL_ORG_MEMBERS, &nrows);
 	if (rows != NULL)
 	{
+		MemoryContextSwitchTo(c.jb.cxt);
 		names = members_role_names_load(&org.id, true);
-		count = nrows;
-		if (offset < nrows)
-			append_member_values(&c.jb, rows, offset,
-								 limit == 0 ? nrows : Min((int64) offset + limit, (int64) nrows),
-								 names);
 	}
-	else
+	MemoryContextSwitchTo(oldcxt);
+	if (rows != NULL)
 	{
-		/*
-		 * A larger organization's count and page are planned for each
-		 * call's organization (and offset and limit): organization sizes
-		 * are skewed, and the generic plan that the plan cache adopts after
-		 * five calls is costed for an average organization (a few hundred
-		 * members): for a large one it probes the users' primary key once
-		 * per member in the count and sorts every member even for the first
-		 * page, where the custom plans hash the few deleted users and read
-		 * the username index until the page is full (with 100,000 members,
-		 * 20 ms against 110 ms a call, from the sixth call of a session on;
-		 * bench/RESULTS-reliability.md).
-		 */
-		plan = members_plan_opts(&plan_members_count,
-								 "SELECT pg_catalog.count(*) AS count "
-								 "FROM members.organization_members m "
-								 "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
-								 "AND NOT EXISTS (SELECT 1 FROM members.users u "
-								 "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
-								 1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
-		count = run_count(plan, values);
-		if (offset < count)
+		MembersJtree *answer = members_jtree_object(&c.jb, 2);
+		int64		from = Min((int64) offset, (int64) nrows);
+		int64		to = limit == 0 ? nrows : Min((int64) offset + limit, (int64) nrows);
+
+		members_jtree_int64(&c.jb, members_jtree_put(answer, "count", 5), nrows);
+		members_jtree_set(members_jtree_put(answer, "members", 7),
+						  members_member_list_tree(&c.jb, names, rows, from, to));
+		members_jsonb_set_result(&c.jb, answer);
+		PG_RETURN_JSONB_P(members_call_end_built(&c));
+	}
+
+	members_jsonb_begin_object(&c.jb);
+	members_jsonb_key(&c.jb, "members");
+	members_jsonb_begin_array(&c.jb);
+	/*
+	 * A larger organization's count and page are planned for each
+	 * call's organization (and offset and limit): organization sizes
+	 * are skewed, and the generic plan that the plan cache adopts after
+	 * five calls is costed for an average organization (a few hundred
+	 * members): for a large one it probes the users' primary key once
+	 * per member in the count and sorts every member even for the first
+	 * page, where the custom plans hash the few deleted users and read
+	 * the username index until the page is full (with 100,000 members,
+	 * 20 ms against 110 ms a call, from the sixth call of a session on;
+	 * bench/RESULTS-reliability.md).
+	 */
+	plan = members_plan_opts(&plan_members_count,
+							 "SELECT pg_catalog.count(*) AS count "
+							 "FROM members.organization_members m "
+							 "WHERE m.organization_id OPERATOR(pg_catalog.=) $1 "
+							 "AND NOT EXISTS (SELECT 1 FROM members.users u "
+							 "  WHERE u.id OPERATOR(pg_catalog.=) m.user_id AND u.deleted)",
+							 1, (Oid[]) {UUIDOID}, CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
+	count = run_count(plan, values);
+	if (offset < count)
+	{
+		names = members_role_names_load(&org.id, true);
+		values[1] = Int64GetDatum((int64) offset);
+		if (limit > 0)
 		{
-			names = members_role_names_load(&org.id, true);
-			values[1] = Int64GetDatum((int64) offset);
-			if (limit > 0)
-			{
-				/*
-				 * Pick the page from the narrow (name, id) rows, then fetch
-				 * the page's full rows: a deep OFFSET then sorts only the
-				 * keys.
-				 */
-				plan = members_plan_opts(&plan_members_page,
-										 "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
-										 "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
-										 "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
-										 "      FROM members.organization_members m2 "
-										 "      JOIN members.users u2 ON u2.id OPERATOR(pg_catalog.=) m2.user_id "
-										 "      WHERE m2.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u2.deleted "
-										 "      ORDER BY pg_catalog.lower(u2.username), u2.id "
-										 "      OFFSET $2 LIMIT $3) p "
-										 "JOIN members.organization_members m "
-										 "  ON m.organization_id OPERATOR(pg_catalog.=) $1 "
-										 "  AND m.user_id OPERATOR(pg_catalog.=) p.id "
-										 "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
-										 "ORDER BY p.k, p.id",
-										 3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
-										 CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
-				values[2] = Int64GetDatum((int64) limit);
-			}
-			else
-			{
-				/* limit 0: every row from the offset on */
-				plan = members_plan_opts(&plan_members_from,
-										 MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
-										 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
-			}
-			(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
+			/*
+			 * Pick the page from the narrow (name, id) rows, then fetch
+			 * the page's full rows: a deep OFFSET then sorts only the
+			 * keys.
+			 */
+			plan = members_plan_opts(&plan_members_page,
+									 "SELECT u.username, u.name, u.avatar_url, u.email, u.rbac_roles, "
+									 "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles "
+									 "FROM (SELECT u2.id, pg_catalog.lower(u2.username) AS k "
+									 "      FROM members.organization_members m2 "
+									 "      JOIN members.users u2 ON u2.id OPERATOR(pg_catalog.=) m2.user_id "
+									 "      WHERE m2.organization_id OPERATOR(pg_catalog.=) $1 AND NOT u2.deleted "
+									 "      ORDER BY pg_catalog.lower(u2.username), u2.id "
+									 "      OFFSET $2 LIMIT $3) p "
+									 "JOIN members.organization_members m "
+									 "  ON m.organization_id OPERATOR(pg_catalog.=) $1 "
+									 "  AND m.user_id OPERATOR(pg_catalog.=) p.id "
+									 "JOIN members.users u ON u.id OPERATOR(pg_catalog.=) p.id "
+									 "ORDER BY p.k, p.id",
+									 3, (Oid[]) {UUIDOID, INT8OID, INT8OID},
+									 CURSOR_PLAN | CURSOR_OPT_CUSTOM_PLAN);
+			values[2] = Int64GetDatum((int64) limit);
 		}
+		else
+		{
+			/* limit 0: every row from the offset on */
+			plan = members_plan_opts(&plan_members_from,
+									 MEMBER_SELECT MEMBER_ORDER "OFFSET $2",
+									 2, (Oid[]) {UUIDOID, INT8OID}, CURSOR_PLAN);
+		}
+		(void) append_member_rows(&c.jb, plan, values, NULL, names, NULL, &org.id, 0, 0);
 	}
 	members_jsonb_end_array(&c.jb);
 	members_jsonb_key(&c.jb, "count");

@@ -506,6 +506,136 @@ members_jsonb_result(MembersJsonb *b)
 	return j;
 }
 
+/*---- the tree writer ----*/
+
+/* See jsonout.h. */
+MembersJtree *
+members_jtree_object(MembersJsonb *b, int max_pairs)
+{
+	MembersJtree *t = MemoryContextAlloc(b->cxt, sizeof(MembersJtree));
+
+	t->v.type = jbvObject;
+	t->v.val.object.nPairs = 0;
+	t->v.val.object.pairs = MemoryContextAlloc(b->cxt, sizeof(JsonbPair) * Max(max_pairs, 1));
+	t->capacity = max_pairs;
+	return t;
+}
+
+/* See jsonout.h. */
+MembersJtree *
+members_jtree_array(MembersJsonb *b, int max_elems)
+{
+	MembersJtree *t = MemoryContextAlloc(b->cxt, sizeof(MembersJtree));
+
+	t->v.type = jbvArray;
+	t->v.val.array.nElems = 0;
+	t->v.val.array.rawScalar = false;
+	t->v.val.array.elems = MemoryContextAlloc(b->cxt, sizeof(JsonbValue) * Max(max_elems, 1));
+	t->capacity = max_elems;
+	return t;
+}
+
+/* See jsonout.h. */
+JsonbValue *
+members_jtree_put(MembersJtree *obj, const char *key, int keylen)
+{
+	JsonbPair  *pairs = obj->v.val.object.pairs;
+	int			n = obj->v.val.object.nPairs;
+	JsonbPair  *p;
+
+	if (obj->v.type != jbvObject || n >= obj->capacity)
+		elog(ERROR, "jsonb tree object is full");
+	if (n > 0)
+	{
+		const JsonbValue *prev = &pairs[n - 1].key;
+
+		/* jsonb's key order (lengthCompareJsonbStringValue), no duplicates */
+		if (prev->val.string.len > keylen ||
+			(prev->val.string.len == keylen &&
+			 memcmp(prev->val.string.val, key, keylen) >= 0))
+			elog(ERROR, "jsonb tree key \"%s\" is out of order", key);
+	}
+	p = &pairs[n];
+	p->key.type = jbvString;
+	p->key.val.string.len = keylen;
+	p->key.val.string.val = unconstify(char *, key);
+	p->order = (uint32) n;
+	obj->v.val.object.nPairs = n + 1;
+	return &p->value;
+}
+
+/* See jsonout.h. */
+JsonbValue *
+members_jtree_push(MembersJtree *arr)
+{
+	if (arr->v.type != jbvArray || arr->v.val.array.nElems >= arr->capacity)
+		elog(ERROR, "jsonb tree array is full");
+	return &arr->v.val.array.elems[arr->v.val.array.nElems++];
+}
+
+/* See jsonout.h. */
+void
+members_jtree_set(JsonbValue *v, const MembersJtree *t)
+{
+	*v = t->v;
+}
+
+/* See jsonout.h. */
+void
+members_jtree_string(JsonbValue *v, const char *s, int len)
+{
+	v->type = jbvString;
+	v->val.string.len = len;
+	v->val.string.val = unconstify(char *, s);
+}
+
+/* See jsonout.h. */
+void
+members_jtree_string_copy(MembersJsonb *b, JsonbValue *v, const char *s, int len)
+{
+	jsonb_string_value(b, v, s, len);
+}
+
+/* See jsonout.h. */
+void
+members_jtree_uuid(MembersJsonb *b, JsonbValue *v, const pg_uuid_t *u)
+{
+	char	   *txt = MemoryContextAlloc(b->cxt, 37);
+
+	members_uuid_to_cstring(u, txt);
+	members_jtree_string(v, txt, 36);
+}
+
+/* See jsonout.h. */
+void
+members_jtree_timestamp(MembersJsonb *b, JsonbValue *v, TimestampTz ts)
+{
+	char		txt[MEMBERS_TIMESTAMP_LEN];
+	int			len = members_format_timestamp(txt, ts);
+
+	jsonb_string_value(b, v, txt, len);
+}
+
+/* See jsonout.h. */
+void
+members_jtree_int64(MembersJsonb *b, JsonbValue *v, int64 n)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+
+	v->type = jbvNumeric;
+	v->val.numeric = int64_to_numeric(n);
+	MemoryContextSwitchTo(old);
+}
+
+/* See jsonout.h. */
+void
+members_jsonb_set_result(MembersJsonb *b, MembersJtree *t)
+{
+	if (b->state != NULL || b->result != NULL)
+		elog(ERROR, "jsonb value is already being built");
+	b->result = &t->v;
+}
+
 /* See jsonout.h. */
 void
 members_json_append_jsonb(StringInfo buf, MembersJsonb *b)

@@ -125,6 +125,39 @@ extern void members_jsonb_kv_bool(MembersJsonb *b, const char *key, bool v);
 extern void members_jsonb_kv_timestamp(MembersJsonb *b, const char *key, TimestampTz ts);
 /* The finished value as jsonb, in b's context (after the last close). */
 extern Jsonb *members_jsonb_result(MembersJsonb *b);
+
+/*
+ * The tree writer: a listing whose objects have keys known in advance
+ * builds its value as a tree of JsonbValues in b's context and hands it to
+ * b whole (members_jsonb_set_result), instead of pushing tokens: nothing
+ * is sorted or copied per object.  The caller adds an object's keys in
+ * jsonb's order (shorter keys first, then bytewise; checked) and gives each
+ * object and array its size when it is made (at most that many entries).
+ * Nodes are allocated in b's context; strings are referenced, not copied,
+ * except by members_jtree_string_copy, so they must outlive b's result.
+ */
+typedef struct MembersJtree
+{
+	JsonbValue	v;				/* a jbvObject or jbvArray */
+	int			capacity;		/* pairs or elements allocated */
+} MembersJtree;
+
+extern MembersJtree *members_jtree_object(MembersJsonb *b, int max_pairs);
+extern MembersJtree *members_jtree_array(MembersJsonb *b, int max_elems);
+/* The next pair of obj with key (a literal): returns its value to fill. */
+extern JsonbValue *members_jtree_put(MembersJtree *obj, const char *key, int keylen);
+/* The next element of arr: returns it to fill. */
+extern JsonbValue *members_jtree_push(MembersJtree *arr);
+/* Fill a value with a finished object or array. */
+extern void members_jtree_set(JsonbValue *v, const MembersJtree *t);
+/* Fill a value: len bytes of s, referenced / copied into b's context. */
+extern void members_jtree_string(JsonbValue *v, const char *s, int len);
+extern void members_jtree_string_copy(MembersJsonb *b, JsonbValue *v, const char *s, int len);
+extern void members_jtree_uuid(MembersJsonb *b, JsonbValue *v, const pg_uuid_t *u);
+extern void members_jtree_timestamp(MembersJsonb *b, JsonbValue *v, TimestampTz ts);
+extern void members_jtree_int64(MembersJsonb *b, JsonbValue *v, int64 n);
+/* Make t, a finished object or array, b's value (b must hold nothing yet). */
+extern void members_jsonb_set_result(MembersJsonb *b, MembersJtree *t);
 /*
  * Append b's finished value as JSON text to buf (a text writer's value), so
  * that a shape written with the jsonb writer serves text writers too.

@@ -260,3 +260,91 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 	*n = k;
 	return result;
 }
+
+/* A custom role's name and display name. */
+typedef struct RoleNameItem
+{
+	char	   *name;
+	char	   *display_name;
+} RoleNameItem;
+
+/* qsort comparator: by name, bytewise. */
+static int
+role_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const RoleNameItem *) a)->name, ((const RoleNameItem *) b)->name);
+}
+
+/* See member_rows.h. */
+bool
+members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
+							   char ***names, char ***display_names)
+{
+	Oid			nsp = get_namespace_oid("members", true);
+	Oid			roles_oid,
+				roles_idx;
+	Relation	rel,
+				idx;
+	AttrNumber	r_org,
+				r_name,
+				r_display;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData key;
+	RoleNameItem *items;
+	int			nitems = 0;
+	int			capacity = 8;
+
+	if (!OidIsValid(nsp))
+		return false;
+	roles_oid = get_relname_relid("custom_roles", nsp);
+	roles_idx = get_relname_relid("custom_roles_name_org_idx", nsp);
+	if (!OidIsValid(roles_oid) || !OidIsValid(roles_idx))
+		return false;
+
+	rel = table_open(roles_oid, AccessShareLock);
+	idx = index_open(roles_idx, AccessShareLock);
+	r_org = att_number(rel, "organization_id");
+	r_name = att_number(rel, "name");
+	r_display = att_number(rel, "display_name");
+	if (idx->rd_index->indrelid != roles_oid || !index_leads_with(idx, r_org))
+	{
+		index_close(idx, NoLock);
+		table_close(rel, NoLock);
+		return false;
+	}
+
+	items = palloc(sizeof(RoleNameItem) * capacity);
+	scan = index_beginscan(rel, idx, GetActiveSnapshot(), 1, 0);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(org_id));
+	index_rescan(scan, &key, 1, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (nitems == capacity)
+		{
+			capacity *= 2;
+			items = repalloc(items, sizeof(RoleNameItem) * capacity);
+		}
+		items[nitems].name = TextDatumGetCString(slot_value(slot, r_name));
+		items[nitems].display_name = TextDatumGetCString(slot_value(slot, r_display));
+		nitems++;
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+
+	qsort(items, nitems, sizeof(RoleNameItem), role_name_cmp);
+	*n = nitems;
+	*names = palloc(sizeof(char *) * Max(nitems, 1));
+	*display_names = palloc(sizeof(char *) * Max(nitems, 1));
+	for (int i = 0; i < nitems; i++)
+	{
+		(*names)[i] = items[i].name;
+		(*display_names)[i] = items[i].display_name;
+	}
+	pfree(items);
+	return true;
+}

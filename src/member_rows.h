@@ -38,4 +38,14 @@
 extern MembersMemberValues *members_member_rows_read(const pg_uuid_t *org_id,
 													 int max, int *n);
 
+/*
+ * The names and display names of organization org_id's custom roles, sorted
+ * by name bytewise (the order of ORDER BY name COLLATE "C"), read through
+ * custom_roles_name_org_idx under the active snapshot, as a read-only SPI
+ * query would see them; allocated in the current memory context.  False,
+ * having read nothing, when that index is missing.
+ */
+extern bool members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
+										   char ***names, char ***display_names);
+
 #endif							/* MEMBERS_MEMBER_ROWS_H */
