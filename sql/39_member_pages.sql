@@ -95,6 +95,19 @@ SELECT jsonb_path_query_array(members.organization_members('pages'), '$[*].user_
           FROM members.organization_members m JOIN members.users u ON u.id = m.user_id
          WHERE NOT u.deleted) AS same_order;
 
+-- members.http_paginated_members (the HTTP adapter's raw query values):
+-- nothing or plain digits skip members.http_pagination's decoding, and give
+-- what it gives for the same numbers written otherwise.
+SELECT l, o,
+       members.http_paginated_members('pages', l, o) =
+       members.http_paginated_members('pages', '%2B' || coalesce(nullif(l, ''), '0'),
+                                      '%3' || coalesce(nullif(o, ''), '0')) AS same,
+       jsonb_array_length(members.http_paginated_members('pages', l, o)->'members') AS page_length
+  FROM (VALUES (NULL, NULL), ('', ''), ('5', '7'), ('000000005', '0'), ('0', '9')) v(l, o);
+SELECT members.http_paginated_members('pages', '000001000', '196')->'members'->0->>'username' AS last_one;
+-- ten digits take the checked way: over the page limit
+SELECT members.http_paginated_members('pages', '1000000000', '0') AS ten_digits;
+
 SET client_min_messages = warning;
 TRUNCATE members.organizations, members.users CASCADE;
 RESET client_min_messages;

@@ -338,8 +338,17 @@ CREATE FUNCTION @extschema@.http_paginated_members(
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	page integer[] := @extschema@.http_pagination(page_limit, page_offset);
+	page integer[];
 BEGIN
+	-- the usual values, nothing or at most 9 plain digits (within int32),
+	-- need no decoding nor checking: they are what http_pagination would
+	-- make of them (0 for nothing), without its two calls of http_query_value
+	IF coalesce(page_limit, '') ~ '^[0-9]{0,9}$' AND coalesce(page_offset, '') ~ '^[0-9]{0,9}$' THEN
+		RETURN @extschema@.paginated_organization_members(organization,
+			coalesce(nullif(page_limit, ''), '0')::integer,
+			coalesce(nullif(page_offset, ''), '0')::integer);
+	END IF;
+	page := @extschema@.http_pagination(page_limit, page_offset);
 	RETURN @extschema@.paginated_organization_members(organization, page[1], page[2]);
 END
 $$;
