@@ -452,6 +452,15 @@ members_paginated_organization_members(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }
 
+/*
+ * GET /users/roles' answers, kept for the backend's life: the site built-ins,
+ * their display names and permissions are compiled in, so the answer depends
+ * only on which of the listed built-ins the actor may assign (bit i: the
+ * i-th by name), at most 2^SITE_ROLES_CACHED_BITS answers of a few kB.
+ */
+#define SITE_ROLES_CACHED_BITS	6
+static Jsonb *site_roles_answers[1 << SITE_ROLES_CACHED_BITS];
+
 /* qsort comparator: built-in roles by name. */
 static int
 builtin_by_name(const void *a, const void *b)
@@ -463,20 +472,17 @@ builtin_by_name(const void *a, const void *b)
 }
 
 /*
- * Append the listable built-ins of a scope, sorted by name, as AssignableRoles
- * (docs/coder-behaviour.md 5.4): "member" and roles with an empty display name
- * (organization-member) are never listed.  org_id is the organization for org
- * built-ins, NULL for site built-ins.
+ * The listable built-ins of a scope, sorted by name (docs/coder-behaviour.md
+ * 5.4): "member" and roles with an empty display name (organization-member)
+ * are never listed.  Sets *n; the array is palloc'd.
  */
-static void
-append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
-					 MembersRoleScope scope, const pg_uuid_t *org_id,
-					 bool sharing_disabled)
+static const MembersBuiltinRole **
+listable_builtins(MembersRoleScope scope, bool sharing_disabled, int *n)
 {
 	int			count = members_builtin_role_count(scope);
-	const MembersBuiltinRole **roles = palloc(sizeof(MembersBuiltinRole *) * count);
-	int			n = 0;
+	const MembersBuiltinRole **roles = palloc(sizeof(MembersBuiltinRole *) * Max(count, 1));
 
+	*n = 0;
 	for (int i = 0; i < count; i++)
 	{
 		const MembersBuiltinRole *b = members_builtin_role_at(scope, i, sharing_disabled);
@@ -484,9 +490,24 @@ append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
 		if (b == NULL || b->display_name[0] == '\0' ||
 			strcmp(b->name, MEMBERS_ROLE_MEMBER) == 0)
 			continue;
-		roles[n++] = b;
+		roles[(*n)++] = b;
 	}
-	qsort(roles, n, sizeof(MembersBuiltinRole *), builtin_by_name);
+	qsort(roles, *n, sizeof(MembersBuiltinRole *), builtin_by_name);
+	return roles;
+}
+
+/*
+ * Append the listable built-ins of a scope, sorted by name, as AssignableRoles
+ * (listable_builtins).  org_id is the organization for org built-ins, NULL for
+ * site built-ins.
+ */
+static void
+append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
+					 MembersRoleScope scope, const pg_uuid_t *org_id,
+					 bool sharing_disabled)
+{
+	int			n;
+	const MembersBuiltinRole **roles = listable_builtins(scope, sharing_disabled, &n);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -595,21 +616,48 @@ members_organization_roles(PG_FUNCTION_ARGS)
  * GET /users/roles (docs/coder-behaviour.md 8.1): the four listable site
  * built-ins (owner, auditor, template-admin, user-admin; never member) by
  * name, without organization_id.  Needs read on assign_role, else 42501
- * (Coder's 403).  There are no site-wide custom roles in this schema.
+ * (Coder's 403).  There are no site-wide custom roles in this schema.  The
+ * answer for each set of assignable roles is built once per backend
+ * (site_roles_answers).
  */
 Datum
 members_site_roles(PG_FUNCTION_ARGS)
 {
 	MembersCall c;
+	int			n;
+	const MembersBuiltinRole **roles;
+	uint32		assignable = 0;
+	Jsonb	   *answer;
 
-	members_call_begin(&c, MEMBERS_CALL_JSONB);
+	members_call_begin(&c, 0);
 
 	if (!members_actor_allowed(&c.actor, MEMBERS_ACT_READ, MEMBERS_RES_ASSIGN_ROLE,
 							   NULL, NULL))
 		members_forbidden();
 
+	/* which of the listed built-ins the actor may assign: the answer's key */
+	roles = listable_builtins(MEMBERS_SCOPE_SITE, false, &n);
+	for (int i = 0; i < n && i < SITE_ROLES_CACHED_BITS; i++)
+		if (members_can_assign_role(&c.actor, roles[i]->name, NULL))
+			assignable |= (uint32) 1 << i;
+	if (n <= SITE_ROLES_CACHED_BITS && site_roles_answers[assignable] != NULL)
+	{
+		members_call_end(&c);
+		answer = palloc(VARSIZE(site_roles_answers[assignable]));
+		memcpy(answer, site_roles_answers[assignable], VARSIZE(site_roles_answers[assignable]));
+		PG_RETURN_JSONB_P(answer);
+	}
+
 	members_jsonb_begin_array(&c.jb);
 	append_builtin_roles(&c.jb, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
 	members_jsonb_end_array(&c.jb);
-	PG_RETURN_JSONB_P(members_call_end_built(&c));
+	answer = members_call_end_built(&c);
+	if (n <= SITE_ROLES_CACHED_BITS)
+	{
+		Jsonb	   *kept = MemoryContextAlloc(TopMemoryContext, VARSIZE(answer));
+
+		memcpy(kept, answer, VARSIZE(answer));
+		site_roles_answers[assignable] = kept;
+	}
+	PG_RETURN_JSONB_P(answer);
 }
