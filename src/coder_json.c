@@ -22,6 +22,7 @@
 #include "jsonout.h"
 #include "member_rows.h"
 #include "permission.h"
+#include "registry.h"
 #include "util.h"
 
 struct MembersRoleNames
@@ -189,18 +190,6 @@ members_role_json(StringInfo buf, const MembersRoleJson *r)
 	role_fields(&b, r);
 	members_jsonb_end_object(&b);
 	members_json_append_jsonb(buf, &b);
-}
-
-/* See coder_json.h. */
-void
-members_assignable_role_push(MembersJsonb *b, const MembersRoleJson *r,
-							 bool assignable, bool built_in)
-{
-	members_jsonb_begin_object(b);
-	role_fields(b, r);
-	members_jsonb_kv_bool(b, "assignable", assignable);
-	members_jsonb_kv_bool(b, "built_in", built_in);
-	members_jsonb_end_object(b);
 }
 
 /*---- organizations and users ----*/
@@ -516,6 +505,59 @@ members_member_list_tree(MembersJsonb *b, const MembersRoleNames *names,
 	}
 	MemoryContextSwitchTo(old);
 	return list;
+}
+
+/* Fill slot with a permission list (NULL: []) as members_permlist_push writes it. */
+static void
+permlist_tree(MembersJsonb *b, JsonbValue *slot, const MembersPermList *l)
+{
+	int			n = l ? l->n : 0;
+	MembersJtree *arr = members_jtree_array(b, n);
+
+	for (int i = 0; i < n; i++)
+	{
+		const MembersPermission *p = &l->items[i];
+		MembersJtree *o = members_jtree_object(b, 3);
+		const char *action = members_action_names[p->action];
+		const char *resource = members_resource_names[p->resource];
+
+		CHECK_FOR_INTERRUPTS();
+		members_jtree_string(members_jtree_put(o, JKEY("action")), action, strlen(action));
+		members_jtree_bool(members_jtree_put(o, JKEY("negate")), p->negate);
+		members_jtree_string(members_jtree_put(o, JKEY("resource_type")), resource, strlen(resource));
+		members_jtree_set(members_jtree_push(arr), o);
+	}
+	members_jtree_set(slot, arr);
+}
+
+/*
+ * See coder_json.h.  Keys in jsonb's order: name, built_in, assignable,
+ * display_name, organization_id, site_permissions, user_permissions,
+ * organization_permissions, organization_member_permissions.
+ */
+void
+members_assignable_role_tree(MembersJsonb *b, JsonbValue *slot, const MembersRoleJson *r,
+							 bool assignable, bool built_in)
+{
+	MembersJtree *o = members_jtree_object(b, 9);
+	JsonbValue *member;
+
+	members_jtree_string_copy(b, members_jtree_put(o, JKEY("name")), r->name, strlen(r->name));
+	members_jtree_bool(members_jtree_put(o, JKEY("built_in")), built_in);
+	members_jtree_bool(members_jtree_put(o, JKEY("assignable")), assignable);
+	members_jtree_string_copy(b, members_jtree_put(o, JKEY("display_name")),
+							  r->display_name, strlen(r->display_name));
+	if (r->org_id != NULL)
+		members_jtree_uuid(b, members_jtree_put(o, JKEY("organization_id")), r->org_id);
+	permlist_tree(b, members_jtree_put(o, JKEY("site_permissions")), r->site);
+	permlist_tree(b, members_jtree_put(o, JKEY("user_permissions")), r->user);
+	permlist_tree(b, members_jtree_put(o, JKEY("organization_permissions")), r->org);
+	member = members_jtree_put(o, JKEY("organization_member_permissions"));
+	if (r->member_null)
+		members_jtree_null(member);
+	else
+		permlist_tree(b, member, r->member);
+	members_jtree_set(slot, o);
 }
 
 /* See coder_json.h. */

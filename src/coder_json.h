@@ -74,8 +74,13 @@ typedef struct MembersRoleJson
 /* Append the Role object. */
 extern void members_role_json(StringInfo buf, const MembersRoleJson *r);
 
-/* Append the AssignableRoles object: the Role, "assignable", "built_in". */
-extern void members_assignable_role_push(MembersJsonb *b, const MembersRoleJson *r,
+/*
+ * Fill slot with the AssignableRoles object: the Role, "assignable",
+ * "built_in" (with the tree writer, in b's context; name and display name
+ * are copied, the permission lists only read).
+ */
+extern void members_assignable_role_tree(MembersJsonb *b, JsonbValue *slot,
+										 const MembersRoleJson *r,
 										 bool assignable, bool built_in);
 
 /*---- organizations and users ----*/

@@ -497,18 +497,14 @@ listable_builtins(MembersRoleScope scope, bool sharing_disabled, int *n)
 }
 
 /*
- * Append the listable built-ins of a scope, sorted by name, as AssignableRoles
- * (listable_builtins).  org_id is the organization for org built-ins, NULL for
+ * Add the built-ins roles[0..n) (listable_builtins) to list as
+ * AssignableRoles.  org_id is the organization for org built-ins, NULL for
  * site built-ins.
  */
 static void
-append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
-					 MembersRoleScope scope, const pg_uuid_t *org_id,
-					 bool sharing_disabled)
+builtin_roles_tree(MembersJsonb *jb, MembersJtree *list, const MembersActor *actor,
+				   const MembersBuiltinRole **roles, int n, const pg_uuid_t *org_id)
 {
-	int			n;
-	const MembersBuiltinRole **roles = listable_builtins(scope, sharing_disabled, &n);
-
 	for (int i = 0; i < n; i++)
 	{
 		const MembersBuiltinRole *b = roles[i];
@@ -517,11 +513,10 @@ append_builtin_roles(MembersJsonb *jb, const MembersActor *actor,
 			.site = &b->site, .user = &b->user, .org = &b->org, .member = &b->member
 		};
 
-		members_assignable_role_push(jb, &r,
+		members_assignable_role_tree(jb, members_jtree_push(list), &r,
 									 members_can_assign_role(actor, b->name, org_id),
 									 true);
 	}
-	pfree(roles);
 }
 
 /*
@@ -545,6 +540,9 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	bool		custom_assignable;
 	SPITupleTable *tab;
 	uint64		n;
+	const MembersBuiltinRole **builtins;
+	int			nbuiltins;
+	MembersJtree *list;
 
 	members_call_begin(&c, MEMBERS_CALL_SPI | MEMBERS_CALL_JSONB);
 
@@ -553,9 +551,7 @@ members_organization_roles(PG_FUNCTION_ARGS)
 							   &org.id, NULL))
 		members_not_found();
 
-	members_jsonb_begin_array(&c.jb);
-	append_builtin_roles(&c.jb, &c.actor, MEMBERS_SCOPE_ORG, &org.id,
-						 org.sharing_disabled);
+	builtins = listable_builtins(MEMBERS_SCOPE_ORG, org.sharing_disabled, &nbuiltins);
 
 	plan = members_plan(&plan_custom_roles,
 						"SELECT c.name, c.display_name, c.organization_id, "
@@ -570,6 +566,9 @@ members_organization_roles(PG_FUNCTION_ARGS)
 	tab = SPI_tuptable;
 	n = SPI_processed;
 
+	/* the built-ins by name, then the custom roles by name */
+	list = members_jtree_array(&c.jb, nbuiltins + (int) n);
+	builtin_roles_tree(&c.jb, list, &c.actor, builtins, nbuiltins, &org.id);
 	custom_assignable = n > 0 &&
 		members_can_assign_role(&c.actor, MEMBERS_ROLE_CUSTOM_ORG, &org.id);
 	for (uint64 i = 0; i < n; i++)
@@ -601,11 +600,12 @@ members_organization_roles(PG_FUNCTION_ARGS)
 				.site = lists[0], .user = lists[1], .org = lists[2], .member_null = true
 			};
 
-			members_assignable_role_push(&c.jb, &r, custom_assignable, false);
+			members_assignable_role_tree(&c.jb, members_jtree_push(list), &r,
+										 custom_assignable, false);
 		}
 	}
 	SPI_freetuptable(tab);
-	members_jsonb_end_array(&c.jb);
+	members_jsonb_set_result(&c.jb, list);
 
 	PG_RETURN_JSONB_P(members_call_end_built(&c));
 }
@@ -628,6 +628,7 @@ members_site_roles(PG_FUNCTION_ARGS)
 	const MembersBuiltinRole **roles;
 	uint32		assignable = 0;
 	Jsonb	   *answer;
+	MembersJtree *list;
 
 	members_call_begin(&c, 0);
 
@@ -648,9 +649,9 @@ members_site_roles(PG_FUNCTION_ARGS)
 		PG_RETURN_JSONB_P(answer);
 	}
 
-	members_jsonb_begin_array(&c.jb);
-	append_builtin_roles(&c.jb, &c.actor, MEMBERS_SCOPE_SITE, NULL, false);
-	members_jsonb_end_array(&c.jb);
+	list = members_jtree_array(&c.jb, n);
+	builtin_roles_tree(&c.jb, list, &c.actor, roles, n, NULL);
+	members_jsonb_set_result(&c.jb, list);
 	answer = members_call_end_built(&c);
 	if (n <= SITE_ROLES_CACHED_BITS)
 	{

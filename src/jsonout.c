@@ -629,6 +629,21 @@ members_jtree_int64(MembersJsonb *b, JsonbValue *v, int64 n)
 
 /* See jsonout.h. */
 void
+members_jtree_bool(JsonbValue *v, bool val)
+{
+	v->type = jbvBool;
+	v->val.boolean = val;
+}
+
+/* See jsonout.h. */
+void
+members_jtree_null(JsonbValue *v)
+{
+	v->type = jbvNull;
+}
+
+/* See jsonout.h. */
+void
 members_jsonb_set_result(MembersJsonb *b, MembersJtree *t)
 {
 	if (b->state != NULL || b->result != NULL)

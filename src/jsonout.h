@@ -156,6 +156,8 @@ extern void members_jtree_string_copy(MembersJsonb *b, JsonbValue *v, const char
 extern void members_jtree_uuid(MembersJsonb *b, JsonbValue *v, const pg_uuid_t *u);
 extern void members_jtree_timestamp(MembersJsonb *b, JsonbValue *v, TimestampTz ts);
 extern void members_jtree_int64(MembersJsonb *b, JsonbValue *v, int64 n);
+extern void members_jtree_bool(JsonbValue *v, bool val);
+extern void members_jtree_null(JsonbValue *v);
 /* Make t, a finished object or array, b's value (b must hold nothing yet). */
 extern void members_jsonb_set_result(MembersJsonb *b, MembersJtree *t);
 /*
