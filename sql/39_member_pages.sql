@@ -108,6 +108,24 @@ SELECT members.http_paginated_members('pages', '000001000', '196')->'members'->0
 -- ten digits take the checked way: over the page limit
 SELECT members.http_paginated_members('pages', '1000000000', '0') AS ten_digits;
 
+-- Without the indexes the index scans read (or with a primary key led by
+-- another column), the listings take their queries, with the same answers.
+CREATE TEMP TABLE indexed_answers AS
+SELECT members.organization_members('pages') AS whole,
+       members.paginated_organization_members('pages', 7, 190) AS page;
+BEGIN;
+ALTER TABLE members.organization_members DROP CONSTRAINT organization_members_pkey;
+DROP INDEX members.custom_roles_name_org_idx;
+SELECT members.organization_members('pages') = whole AS whole_same,
+       members.paginated_organization_members('pages', 7, 190) = page AS page_same
+  FROM indexed_answers;
+ALTER TABLE members.organization_members
+	ADD CONSTRAINT organization_members_pkey PRIMARY KEY (user_id, organization_id);
+SELECT members.organization_members('pages') = whole AS whole_same,
+       members.paginated_organization_members('pages', 7, 190) = page AS page_same
+  FROM indexed_answers;
+ROLLBACK;
+
 SET client_min_messages = warning;
 TRUNCATE members.organizations, members.users CASCADE;
 RESET client_min_messages;
