@@ -5,7 +5,8 @@
  * every table the subject cache reads appends what the row names to the
  * change log members.subject_changes (a user; an organization, whose
  * members it reaches; a custom role of an organization, whose holders it
- * reaches) and registers a relcache invalidation of the log.  Every
+ * reaches) and registers a relcache invalidation of the log's TOAST table
+ * (the signal: a relation no backend opens).  Every
  * backend, once the change commits (hot standbys on replay, logical
  * subscribers when the apply worker fires the ALWAYS triggers), reads only
  * the entries after its last position and drops only the subjects they

@@ -20,11 +20,12 @@
  * - A row trigger on users, organizations, organization_members and
  *   custom_roles (members.log_subject_change, ENABLE ALWAYS) appends what
  *   the row names to members.subject_changes and registers a relcache
- *   invalidation of that log's seq index (the signal; not of the log
- *   itself, which would invalidate every cached plan on it).  PostgreSQL sends it at commit to every
- *   backend (and applies it locally at the next command, and again on
- *   abort); a hot standby replays it from the commit record; a logical
- *   subscriber's apply worker fires the ALWAYS triggers itself.  The
+ *   invalidation of that log's TOAST table (the signal, log_signal_oid:
+ *   a relation no backend opens; not the log itself, which would
+ *   invalidate every cached plan on it).  PostgreSQL sends it at commit
+ *   to every backend (and applies it locally at the next command, and
+ *   again on abort); a hot standby replays it from the commit record; a
+ *   logical subscriber's apply worker fires the ALWAYS triggers itself.  The
  *   callback only flags; at the next boundary the backend reads the log
  *   entries after its position and drops only the subjects they name
  *   (rules and position in src/subject.h).  A relcache invalidation of a
@@ -2253,8 +2254,9 @@ log_prune(void)
  * user; an organization; a custom role of an organization) to
  * members.subject_changes, unless an UPDATE left every column a subject
  * depends on as it was, and registers a relcache invalidation of the log's
- * signal relation (log_signal_oid), which every backend acts on once the transaction commits (and this one
- * at its next command, and again when a subtransaction rolls back).
+ * signal relation (log_signal_oid), which every backend acts on once the
+ * transaction commits (and this one at its next command, and again when a
+ * subtransaction rolls back).
  */
 Datum
 members_log_subject_change(PG_FUNCTION_ARGS)
