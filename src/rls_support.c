@@ -879,19 +879,25 @@ listing_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	make_keys_initplan(root, intVal(linitial(best_path->custom_private)));
 
 	/*
-	 * Nothing of the rows is needed (count(*), EXISTS): the fallback child
-	 * (a sequential or index-only scan) returns its tuples unprojected and
-	 * this scan returns an empty tuple per row, so a listing costs what a
-	 * plain scan costs.
+	 * Nothing of the rows is needed (count(*), EXISTS): each child returns
+	 * its tuples unprojected (a scan's physical tuple, an index-only scan's
+	 * index tuple) and this scan returns an empty tuple per row, so a
+	 * listing costs what a plain scan costs.
 	 */
 	if (tlist == NIL)
 	{
-		Plan	   *fallback = linitial(custom_plans);
+		ListCell   *lc;
 
-		if (IsA(fallback, SeqScan))
-			fallback->targetlist = build_physical_tlist(root, rel);
-		else if (IsA(fallback, IndexOnlyScan))
-			fallback->targetlist = copyObject(((IndexOnlyScan *) fallback)->indextlist);
+		/* every child: a projection per row to an empty tuple is waste */
+		foreach(lc, custom_plans)
+		{
+			Plan	   *child = lfirst(lc);
+
+			if (IsA(child, SeqScan) || IsA(child, IndexScan) || IsA(child, BitmapHeapScan))
+				child->targetlist = build_physical_tlist(root, rel);
+			else if (IsA(child, IndexOnlyScan))
+				child->targetlist = copyObject(((IndexOnlyScan *) child)->indextlist);
+		}
 	}
 
 	cscan->scan.plan.targetlist = tlist;
