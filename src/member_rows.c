@@ -40,6 +40,7 @@
 #include "utils/snapmgr.h"
 #include "utils/varlena.h"
 
+#include "index_read.h"
 #include "member_rows.h"
 
 /* A member being read: its values and its sort key. */
@@ -48,23 +49,6 @@ typedef struct MemberItem
 	text	   *key;			/* lower(username) */
 	MembersMemberValues v;
 } MemberItem;
-
-/* Attribute number of column name of rel (error when it is missing). */
-static AttrNumber
-att_number(Relation rel, const char *name)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute a = TupleDescAttr(desc, i);
-
-		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
-			return a->attnum;
-	}
-	elog(ERROR, "column %s of members.%s not found", name, RelationGetRelationName(rel));
-	return InvalidAttrNumber;	/* keep compiler quiet */
-}
 
 /* Does index lead with column att of its table? */
 static bool
@@ -135,9 +119,8 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 				u_roles,
 				u_deleted;
 	Oid			collation;
-	IndexScanDesc scan;
+	MembersIndexRead read;
 	TupleTableSlot *slot;
-	ScanKeyData key;
 	MemberItem *items;
 	int			nitems = 0;
 	int			k = 0;
@@ -159,18 +142,18 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 	midx = index_open(members_pkey, AccessShareLock);
 	uidx = index_open(users_pkey, AccessShareLock);
 
-	m_org = att_number(mrel, "organization_id");
-	m_user = att_number(mrel, "user_id");
-	m_roles = att_number(mrel, "roles");
-	m_created = att_number(mrel, "created_at");
-	m_updated = att_number(mrel, "updated_at");
-	u_id = att_number(urel, "id");
-	u_username = att_number(urel, "username");
-	u_name = att_number(urel, "name");
-	u_avatar = att_number(urel, "avatar_url");
-	u_email = att_number(urel, "email");
-	u_roles = att_number(urel, "rbac_roles");
-	u_deleted = att_number(urel, "deleted");
+	m_org = members_att_number(mrel, "organization_id");
+	m_user = members_att_number(mrel, "user_id");
+	m_roles = members_att_number(mrel, "roles");
+	m_created = members_att_number(mrel, "created_at");
+	m_updated = members_att_number(mrel, "updated_at");
+	u_id = members_att_number(urel, "id");
+	u_username = members_att_number(urel, "username");
+	u_name = members_att_number(urel, "name");
+	u_avatar = members_att_number(urel, "avatar_url");
+	u_email = members_att_number(urel, "email");
+	u_roles = members_att_number(urel, "rbac_roles");
+	u_deleted = members_att_number(urel, "deleted");
 	collation = TupleDescAttr(RelationGetDescr(urel), u_username - 1)->attcollation;
 
 	if (midx->rd_index->indrelid != members_oid || uidx->rd_index->indrelid != users_oid ||
@@ -185,11 +168,10 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 
 	/* the memberships, up to one more than max */
 	items = palloc(sizeof(MemberItem) * (max + 1));
-	scan = index_beginscan(mrel, midx, GetActiveSnapshot(), 1, 0);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(org_id));
-	index_rescan(scan, &key, 1, NULL, 0);
-	slot = table_slot_create(mrel, NULL);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	members_index_read_begin(&read, mrel, midx, GetActiveSnapshot(), 1);
+	slot = read.slot;
+	for (bool more = members_index_read_uuid(&read, org_id); more;
+		 more = members_index_read_next(&read))
 	{
 		MembersMemberValues *v;
 
@@ -206,23 +188,19 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 		v->updated_at = DatumGetTimestampTz(slot_value(slot, m_updated));
 		v->roles = PointerGetDatum(slot_varlena_copy(slot, m_roles));
 	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
+	members_index_read_end(&read);
 
 	/* each membership's user, unless deleted (the query's inner join) */
 	if (!too_many)
 	{
-		scan = index_beginscan(urel, uidx, GetActiveSnapshot(), 1, 0);
-		slot = table_slot_create(urel, NULL);
+		members_index_read_begin(&read, urel, uidx, GetActiveSnapshot(), 1);
+		slot = read.slot;
 		for (int i = 0; i < nitems; i++)
 		{
 			MemberItem *item = &items[i];
 
 			CHECK_FOR_INTERRUPTS();
-			ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ,
-						UUIDPGetDatum(&item->v.user_id));
-			index_rescan(scan, &key, 1, NULL, 0);
-			if (!index_getnext_slot(scan, ForwardScanDirection, slot) ||
+			if (!members_index_read_uuid(&read, &item->v.user_id) ||
 				DatumGetBool(slot_value(slot, u_deleted)))
 				continue;
 			item->v.username = (text *) slot_varlena_copy(slot, u_username);
@@ -236,8 +214,7 @@ members_member_rows_read(const pg_uuid_t *org_id, int max, int *n)
 				items[k] = *item;
 			k++;
 		}
-		index_endscan(scan);
-		ExecDropSingleTupleTableSlot(slot);
+		members_index_read_end(&read);
 	}
 
 	/* locks are kept to the end of the transaction, as the query keeps them */
@@ -288,9 +265,8 @@ members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
 	AttrNumber	r_org,
 				r_name,
 				r_display;
-	IndexScanDesc scan;
+	MembersIndexRead read;
 	TupleTableSlot *slot;
-	ScanKeyData key;
 	RoleNameItem *items;
 	int			nitems = 0;
 	int			capacity = 8;
@@ -304,9 +280,9 @@ members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
 
 	rel = table_open(roles_oid, AccessShareLock);
 	idx = index_open(roles_idx, AccessShareLock);
-	r_org = att_number(rel, "organization_id");
-	r_name = att_number(rel, "name");
-	r_display = att_number(rel, "display_name");
+	r_org = members_att_number(rel, "organization_id");
+	r_name = members_att_number(rel, "name");
+	r_display = members_att_number(rel, "display_name");
 	if (idx->rd_index->indrelid != roles_oid || !index_leads_with(idx, r_org))
 	{
 		index_close(idx, NoLock);
@@ -315,11 +291,10 @@ members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
 	}
 
 	items = palloc(sizeof(RoleNameItem) * capacity);
-	scan = index_beginscan(rel, idx, GetActiveSnapshot(), 1, 0);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(org_id));
-	index_rescan(scan, &key, 1, NULL, 0);
-	slot = table_slot_create(rel, NULL);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	members_index_read_begin(&read, rel, idx, GetActiveSnapshot(), 1);
+	slot = read.slot;
+	for (bool more = members_index_read_uuid(&read, org_id); more;
+		 more = members_index_read_next(&read))
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (nitems == capacity)
@@ -331,8 +306,7 @@ members_custom_role_names_read(const pg_uuid_t *org_id, int *n,
 		items[nitems].display_name = TextDatumGetCString(slot_value(slot, r_display));
 		nitems++;
 	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
+	members_index_read_end(&read);
 	index_close(idx, NoLock);
 	table_close(rel, NoLock);
 

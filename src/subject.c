@@ -114,6 +114,7 @@
 
 #include "builtin_roles.h"
 #include "ids.h"
+#include "index_read.h"
 #include "subject.h"
 #include "util.h"
 
@@ -1435,11 +1436,7 @@ learn_build_rels(void)
 /* An open table, one of its indexes, a scan and a slot. */
 typedef struct BuildScan
 {
-	Relation	heap;
-	Relation	index;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-	Snapshot	snap;
+	MembersIndexRead r;
 	BlockNumber nblocks;		/* the table's size when first needed */
 } BuildScan;
 
@@ -1447,16 +1444,13 @@ typedef struct BuildScan
 static void
 build_scan_open(BuildScan *b, Oid relid, Oid indexid, Snapshot snap, int nkeys)
 {
-	b->heap = table_open(relid, AccessShareLock);
-	b->index = index_open(indexid, AccessShareLock);
-	b->scan = index_beginscan(b->heap, b->index, snap, nkeys, 0);
-	b->slot = table_slot_create(b->heap, NULL);
-	b->snap = snap;
+	members_index_read_begin(&b->r, table_open(relid, AccessShareLock),
+							 index_open(indexid, AccessShareLock), snap, nkeys);
 	b->nblocks = InvalidBlockNumber;
 }
 
 /*
- * Fetch into b->slot the row version at tid, a position remembered from an
+ * Fetch into b->r.slot the row version at tid, a position remembered from an
  * earlier build, if it is visible to the build's snapshot.  The position
  * may be stale in any way (pruned, reused, past the end after a TRUNCATE or
  * a VACUUM truncation), so the caller must check that the row found is the
@@ -1468,34 +1462,22 @@ build_fetch_tid(BuildScan *b, ItemPointer tid)
 	if (!ItemPointerIsValid(tid))
 		return false;
 	if (b->nblocks == InvalidBlockNumber)
-		b->nblocks = RelationGetNumberOfBlocks(b->heap);
+		b->nblocks = RelationGetNumberOfBlocks(b->r.heap);
 	if (ItemPointerGetBlockNumber(tid) >= b->nblocks)
 		return false;
-	return table_tuple_fetch_row_version(b->heap, tid, b->snap, b->slot);
+	return table_tuple_fetch_row_version(b->r.heap, tid, b->r.snap, b->r.slot);
 }
 
 /* End the scan and close what build_scan_open opened. */
 static void
 build_scan_close(BuildScan *b)
 {
-	if (b->heap == NULL)
+	if (b->r.heap == NULL)
 		return;
-	index_endscan(b->scan);
-	ExecDropSingleTupleTableSlot(b->slot);
-	index_close(b->index, AccessShareLock);
-	table_close(b->heap, AccessShareLock);
-	b->heap = NULL;
-}
-
-/* Restart the scan on key (a uuid, the index's first column) and return the first row. */
-static bool
-build_scan_uuid(BuildScan *b, const pg_uuid_t *id)
-{
-	ScanKeyData key;
-
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
-	index_rescan(b->scan, &key, 1, NULL, 0);
-	return index_getnext_slot(b->scan, ForwardScanDirection, b->slot);
+	members_index_read_end(&b->r);
+	index_close(b->r.index, AccessShareLock);
+	table_close(b->r.heap, AccessShareLock);
+	b->r.heap = NULL;
 }
 
 /*
@@ -1536,7 +1518,7 @@ org_tid_prepare(void)
 
 /*
  * Put organization org_id's current row (visible to the build's snapshot)
- * into orgs->slot: at its remembered position if it is still there, else
+ * into orgs->r.slot: at its remembered position if it is still there, else
  * through the primary key (remembering where).  False if there is none.
  */
 static bool
@@ -1550,22 +1532,22 @@ build_fetch_org(BuildScan *orgs, const pg_uuid_t *org_id)
 	e = hash_search(org_tid_cache, org_id, HASH_ENTER, &found);
 	if (found && build_fetch_tid(orgs, &e->tid))
 	{
-		Datum		d = slot_getattr(orgs->slot, build_rels.org_id_att, &isnull);
+		Datum		d = slot_getattr(orgs->r.slot, build_rels.org_id_att, &isnull);
 
 		if (!isnull && members_uuid_equal(DatumGetUUIDP(d), org_id))
 			return true;
 	}
-	if (!build_scan_uuid(orgs, org_id))
+	if (!members_index_read_uuid(&orgs->r, org_id))
 	{
 		ItemPointerSetInvalid(&e->tid);
 		return false;
 	}
-	e->tid = orgs->slot->tts_tid;
+	e->tid = orgs->r.slot->tts_tid;
 	return true;
 }
 
 /*
- * Put the custom role (org, name) of key into roles->slot: at the position
+ * Put the custom role (org, name) of key into roles->r.slot: at the position
  * the role cache remembers if that row is still visible there, else through
  * (organization_id, name).  False if the role does not exist.
  */
@@ -1578,12 +1560,12 @@ build_fetch_role(BuildScan *roles, const CustomKey *key)
 
 	if (e != NULL && build_fetch_tid(roles, &e->ctid))
 	{
-		Datum		org = slot_getattr(roles->slot, build_rels.role_org_att, &isnull);
+		Datum		org = slot_getattr(roles->r.slot, build_rels.role_org_att, &isnull);
 		Datum		name;
 
 		if (!isnull && members_uuid_equal(DatumGetUUIDP(org), &key->org_id))
 		{
-			name = slot_getattr(roles->slot, build_rels.role_name_att, &isnull);
+			name = slot_getattr(roles->r.slot, build_rels.role_name_att, &isnull);
 			if (!isnull && strcmp(TextDatumGetCString(name), key->name) == 0)
 				return true;
 		}
@@ -1591,10 +1573,10 @@ build_fetch_role(BuildScan *roles, const CustomKey *key)
 	ScanKeyInit(&rkeys[0], 1, BTEqualStrategyNumber, F_UUID_EQ,
 				UUIDPGetDatum(&key->org_id));
 	ScanKeyEntryInitialize(&rkeys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,
-						   roles->index->rd_indcollation[1], F_TEXTEQ,
+						   roles->r.index->rd_indcollation[1], F_TEXTEQ,
 						   CStringGetTextDatum(key->name));
-	index_rescan(roles->scan, rkeys, 2, NULL, 0);
-	return index_getnext_slot(roles->scan, ForwardScanDirection, roles->slot);
+	index_rescan(roles->r.scan, rkeys, 2, NULL, 0);
+	return index_getnext_slot(roles->r.scan, ForwardScanDirection, roles->r.slot);
 }
 
 /* The stored text[] at attno of the slot's row, as names in build memory. */
@@ -1671,9 +1653,9 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 
 	/* the user */
 	build_scan_open(&users, watched_oids[WATCHED_USERS], build_rels.users_pkey, snap, 1);
-	exists = build_scan_uuid(&users, user_id);
+	exists = members_index_read_uuid(&users.r, user_id);
 	if (!exists ||
-		DatumGetBool(slot_getattr(users.slot, build_rels.user_deleted_att, &isnull)))
+		DatumGetBool(slot_getattr(users.r.slot, build_rels.user_deleted_att, &isnull)))
 	{
 		s->found = false;
 		strlcpy(s->status, exists ? "deleted" : "", sizeof(s->status));
@@ -1684,7 +1666,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		return s;
 	}
 	s->found = true;
-	text_to_cstring_buffer(DatumGetTextPP(slot_getattr(users.slot, build_rels.user_status_att,
+	text_to_cstring_buffer(DatumGetTextPP(slot_getattr(users.r.slot, build_rels.user_status_att,
 													   &isnull)),
 						   s->status, sizeof(s->status));
 	s->active = strcmp(s->status, "active") == 0;
@@ -1692,7 +1674,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		char	  **names;
 		int			n;
 
-		names = slot_names(users.slot, build_rels.user_roles_att, "rbac_roles", &n);
+		names = slot_names(users.r.slot, build_rels.user_roles_att, "rbac_roles", &n);
 		s->site_roles = MemoryContextAllocZero(cxt, sizeof(MembersHeldRole) * (n + 1));
 		for (int i = 0; i <= n; i++)
 		{
@@ -1716,16 +1698,16 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 	ms = palloc(sizeof(BuildMembership) * mssize);
 	build_scan_open(&members, watched_oids[WATCHED_MEMBERS], build_rels.members_by_user, snap, 1);
 	build_scan_open(&orgs, watched_oids[WATCHED_ORGS], build_rels.orgs_pkey, snap, 1);
-	for (bool more = build_scan_uuid(&members, user_id); more;
-		 more = index_getnext_slot(members.scan, ForwardScanDirection, members.slot))
+	for (bool more = members_index_read_uuid(&members.r, user_id); more;
+		 more = members_index_read_next(&members.r))
 	{
 		BuildMembership *m;
 		pg_uuid_t	org_id;
 
 		CHECK_FOR_INTERRUPTS();
-		org_id = *DatumGetUUIDP(slot_getattr(members.slot, build_rels.member_org_att, &isnull));
+		org_id = *DatumGetUUIDP(slot_getattr(members.r.slot, build_rels.member_org_att, &isnull));
 		if (!build_fetch_org(&orgs, &org_id) ||
-			DatumGetBool(slot_getattr(orgs.slot, build_rels.org_deleted_att, &isnull)))
+			DatumGetBool(slot_getattr(orgs.r.slot, build_rels.org_deleted_att, &isnull)))
 			continue;
 		if (nms == mssize)
 		{
@@ -1734,9 +1716,9 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 		}
 		m = &ms[nms++];
 		m->org_id = org_id;
-		m->sharing_disabled = DatumGetBool(slot_getattr(orgs.slot, build_rels.org_sharing_att,
+		m->sharing_disabled = DatumGetBool(slot_getattr(orgs.r.slot, build_rels.org_sharing_att,
 														&isnull));
-		m->names = slot_names(members.slot, build_rels.member_roles_att, "roles", &m->nnames);
+		m->names = slot_names(members.r.slot, build_rels.member_roles_att, "roles", &m->nnames);
 		m->has_custom = false;
 		for (int j = 0; j < m->nnames; j++)
 			if (members_builtin_role(m->names[j], MEMBERS_SCOPE_ORG, false) == NULL)
@@ -1848,7 +1830,7 @@ subject_build(const pg_uuid_t *user_id, MemoryContext cxt)
 					strlcpy(ckey.name, name, sizeof(ckey.name));
 					if (!build_fetch_role(&roles, &ckey))
 						continue;	/* deleted or unknown custom role: dropped */
-					r = role_cache_lookup(&ckey, roles.slot);
+					r = role_cache_lookup(&ckey, roles.r.slot);
 					members_permset_union(&orgset, &r->set);
 					hr->name = MemoryContextStrdup(cxt, name);
 					hr->custom_org = members_permlist_copy(cxt, r->perms);
